@@ -1,0 +1,28 @@
+"""What every PBX integration is: a client that turns one poll into a normalised Snapshot."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from telephony.model import Snapshot
+
+
+class TelephonyError(Exception):
+    """A vendor call failed. `permanent` means retrying with the same settings cannot help."""
+
+    def __init__(self, message: str, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+
+
+class PbxClient(ABC):
+    """One vendor account. `fetch_snapshot` raises TelephonyError, never anything else."""
+
+    source: str
+
+    @abstractmethod
+    def fetch_snapshot(self, now: float) -> Snapshot:
+        """Poll the vendor once and return its live state, normalised."""

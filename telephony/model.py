@@ -1,0 +1,84 @@
+"""The normalised, vendor-neutral model every source is mapped into.
+
+Ids are prefixed by their source (``voicenter:SIPSIP2``) so vendors never collide.
+Times are epoch seconds (UTC); the browser computes durations from them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+AgentState = Literal[
+    "available", "ringing", "dialing", "talking", "hold", "paused", "offline", "unknown"
+]
+CallStatus = Literal["ringing", "dialing", "talking", "hold", "ended"]
+Direction = Literal["inbound", "outbound"]
+
+
+class Agent(msgspec.Struct, kw_only=True):
+    id: str
+    source: str
+    extension: str
+    name: str
+    state: AgentState
+    state_reason: str = ""
+    state_since: float | None = None
+    call_ids: list[str] = []
+    queue_ids: list[str] = []
+    registered: bool | None = None
+
+
+class Call(msgspec.Struct, kw_only=True):
+    id: str
+    source: str
+    direction: Direction
+    status: CallStatus
+    caller: str
+    callee: str
+    did: str = ""
+    agent_id: str | None = None
+    queue_id: str | None = None
+    started_at: float | None = None
+    answered_at: float | None = None
+    ended_at: float | None = None
+    recording: bool = False
+
+
+class WaitingCaller(msgspec.Struct, kw_only=True):
+    call_id: str
+    phone: str
+    joined_at: float
+
+
+class Queue(msgspec.Struct, kw_only=True):
+    id: str
+    source: str
+    name: str
+    weight: int = 0
+    waiting: list[WaitingCaller] = []
+    member_ids: list[str] = []
+    paused_member_ids: list[str] = []
+
+
+class SourceHealth(msgspec.Struct, kw_only=True):
+    source: str
+    ok: bool
+    last_ok_at: float | None = None
+    last_error: str = ""
+    latency_ms: float | None = None
+    checked_at: float | None = None
+
+
+class Snapshot(msgspec.Struct, kw_only=True):
+    """Everything one source reported in one poll, keyed by prefixed id."""
+
+    source: str
+    agents: dict[str, Agent] = {}
+    calls: dict[str, Call] = {}
+    queues: dict[str, Queue] = {}
+
+
+def prefixed(source: str, vendor_id: object) -> str:
+    return f"{source}:{vendor_id}"

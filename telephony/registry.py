@@ -1,0 +1,7 @@
+"""Which class speaks for which source. Adding a vendor = one module + one line here."""
+
+from __future__ import annotations
+
+PBX_BACKENDS: dict[str, str] = {
+    "voicenter": "telephony.voicenter.VoicenterClient",
+}

@@ -1,0 +1,1 @@
+"""The live board: state store, diffing, publishing, the socket consumer and the page."""

@@ -1,0 +1,75 @@
+"""The board socket: authenticate, join the board's group, send a snapshot, forward deltas."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import weakref
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from redis.asyncio import Redis
+
+from wallboard.board import store
+from wallboard.board.access import Viewer, viewer_for
+from wallboard.board.messages import LayerEvent, group_name
+from wallboard.board.sources import active_sources
+from wallboard.models import Board
+
+# Close codes in the 4000 range are ours: the page shows why instead of retrying blindly.
+CLOSE_FORBIDDEN = 4403
+
+_redis_by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Redis] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def redis_for_this_loop() -> Redis:
+    loop = asyncio.get_running_loop()
+    if loop not in _redis_by_loop:
+        _redis_by_loop[loop] = Redis.from_url(settings.REDIS_URL)
+    return _redis_by_loop[loop]
+
+
+@database_sync_to_async
+def authorise(slug: str, user: object, token: str | None) -> Viewer | None:
+    board = Board.objects.filter(slug=slug).first()
+    return None if board is None else viewer_for(board, user, token)  # type: ignore[arg-type]
+
+
+class BoardConsumer(AsyncWebsocketConsumer):
+    async def connect(self) -> None:
+        self.slug: str = self.scope["url_route"]["kwargs"]["slug"]
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        token = query.get("token", [None])[0]
+        if await authorise(self.slug, self.scope.get("user"), token) is None:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.group = group_name(self.slug)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send_snapshot()
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        try:
+            request = json.loads(text_data or "")
+        except ValueError:
+            request = None
+        if isinstance(request, dict) and request.get("type") == "resync":
+            await self.send_snapshot()
+        else:
+            # Actions are HTTP POSTs (CSRF, permission, audit); the socket only watches.
+            await self.send(text_data=json.dumps({"type": "error", "error": "unknown request"}))
+
+    async def board_message(self, event: LayerEvent) -> None:
+        await self.send(text_data=event["text"])
+
+    async def send_snapshot(self) -> None:
+        text = await store.read_snapshot_text(redis_for_this_loop(), self.slug, active_sources())
+        await self.send(text_data=text)

@@ -1,0 +1,129 @@
+"""The state store in Redis: last snapshot and health per source, a version per board.
+
+A write stores the source's new state, bumps every affected board's version and publishes each
+board's delta in ONE transaction (WATCH on the versions), so deltas reach the channel layer in
+version order and a snapshot read in a MULTI is exactly the state at the version it carries.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import cache
+from typing import TYPE_CHECKING
+
+import msgspec
+import redis
+from channels.layers import get_channel_layer
+from django.conf import settings
+
+from telephony.model import Snapshot as SourceSnapshot
+from telephony.model import SourceHealth
+from wallboard.board.messages import (
+    BoardState,
+    encode_snapshot,
+    group_name,
+    layer_event,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from redis.asyncio import Redis as AsyncRedis
+
+PREFIX = "wb"
+
+
+def snapshot_key(source: str) -> str:
+    return f"{PREFIX}:src:{source}:snapshot"
+
+
+def health_key(source: str) -> str:
+    return f"{PREFIX}:src:{source}:health"
+
+
+def version_key(slug: str) -> str:
+    return f"{PREFIX}:board:{slug}:version"
+
+
+@cache
+def client() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+def load_snapshot(source: str) -> SourceSnapshot | None:
+    raw = client().get(snapshot_key(source))
+    return None if raw is None else msgspec.json.decode(raw, type=SourceSnapshot)
+
+
+def load_health(source: str) -> SourceHealth | None:
+    raw = client().get(health_key(source))
+    return None if raw is None else msgspec.json.decode(raw, type=SourceHealth)
+
+
+def layer_channel(slug: str) -> str:
+    # RedisPubSubChannelLayer publishes a group's messages on "<prefix>__group__<group>";
+    # publishing there ourselves lets the write and its deltas share one Redis transaction.
+    # tests/integration guard this against a channels_redis upgrade.
+    prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]
+    return f"{prefix}__group__{group_name(slug)}"
+
+
+def commit(
+    source: str,
+    snapshot: SourceSnapshot | None,
+    health: SourceHealth,
+    boards: list[str],
+    delta_for: Callable[[int], str],
+) -> list[int]:
+    """Store a source's state and publish `delta_for(version)` to each board, atomically.
+
+    `snapshot` None keeps the last good one (a failed poll only changes health).
+    Returns the new version of each board.
+    """
+    serialize = get_channel_layer().serialize
+    keys = [version_key(slug) for slug in boards]
+    with client().pipeline() as pipe:
+        while True:
+            try:
+                pipe.watch(*keys)
+                versions = [int(v or 0) + 1 for v in pipe.mget(keys)] if keys else []
+                pipe.multi()
+                if snapshot is not None:
+                    pipe.set(snapshot_key(source), msgspec.json.encode(snapshot))
+                pipe.set(health_key(source), msgspec.json.encode(health))
+                for slug, key, version in zip(boards, keys, versions, strict=True):
+                    pipe.set(key, version)
+                    pipe.publish(layer_channel(slug), serialize(layer_event(delta_for(version))))
+                pipe.execute()
+                return versions
+            except redis.WatchError:
+                continue  # another source committed to the same board first: take the next version
+
+
+async def read_snapshot_text(redis_client: AsyncRedis, slug: str, sources: list[str]) -> str:
+    """The snapshot message for a board, consistent with the version it carries."""
+    async with redis_client.pipeline(transaction=True) as pipe:
+        pipe.get(version_key(slug))
+        for source in sources:
+            pipe.get(snapshot_key(source))
+            pipe.get(health_key(source))
+        version, *blobs = await pipe.execute()
+    state = merge_state(sources, blobs)
+    return encode_snapshot(int(version or 0), time.time(), state)
+
+
+def merge_state(sources: list[str], blobs: list[bytes | None]) -> BoardState:
+    state: BoardState = {"agents": {}, "calls": {}, "queues": {}, "sources": {}}
+    for source, snap_raw, health_raw in zip(sources, blobs[::2], blobs[1::2], strict=True):
+        if snap_raw is not None:
+            snap = msgspec.json.decode(snap_raw, type=SourceSnapshot)
+            state["agents"].update(snap.agents)
+            state["calls"].update(snap.calls)
+            state["queues"].update(snap.queues)
+        if health_raw is not None:
+            state["sources"][source] = msgspec.json.decode(health_raw, type=SourceHealth)
+        else:
+            state["sources"][source] = SourceHealth(
+                source=source, ok=False, last_error="no data yet"
+            )
+    return state

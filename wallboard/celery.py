@@ -1,0 +1,20 @@
+"""The Celery app; beat's schedule is data built from the active sources."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wallboard.settings")
+
+app = Celery("wallboard")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["wallboard.board"])
+
+
+@app.on_after_finalize.connect
+def _install_beat_schedule(sender: Celery, **_: object) -> None:
+    from wallboard.board.schedule import beat_schedule
+
+    sender.conf.beat_schedule = beat_schedule()

@@ -1,0 +1,123 @@
+"""`make run`: the whole board on one machine, Ctrl-C stops every process.
+
+Starts an embedded Redis (unless REDIS_URL is set), the simulated call centre (unless a vendor
+is configured), Daphne, a Celery worker and Celery beat, then prints the board's TV link.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from wallboard.embedded_redis import EmbeddedRedis, free_port, start
+from wallboard.env import envbool, read_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SIM_CODE = "sim-code"
+
+
+def main() -> int:
+    read_dotenv(BASE_DIR / ".env")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wallboard.settings")
+    children: list[tuple[str, subprocess.Popen[bytes]]] = []
+    redis_server = _ensure_redis()
+    try:
+        if envbool("WALLBOARD_SIMULATOR", not os.environ.get("VOICENTER_CODE")):
+            children.append(("simulator", _start_simulator()))
+        _run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"])
+        children += _start_services()
+        _announce()
+        return _supervise(children)
+    finally:
+        _stop(children)
+        if redis_server:
+            redis_server.stop()
+
+
+def _ensure_redis() -> EmbeddedRedis | None:
+    if os.environ.get("REDIS_URL"):
+        return None
+    server = start(BASE_DIR / "var" / "redis")
+    os.environ["REDIS_URL"] = server.url
+    print(f"embedded Redis on {server.url}", flush=True)
+    return server
+
+
+def _start_simulator() -> subprocess.Popen[bytes]:
+    port = free_port()
+    args = [PYTHON, "-m", "telephony.simulator", "--port", str(port)]
+    args += ["--agents", os.environ.get("WALLBOARD_SIM_AGENTS", "20")]
+    args += ["--queues", os.environ.get("WALLBOARD_SIM_QUEUES", "4")]
+    args += ["--seed", os.environ.get("WALLBOARD_SIM_SEED", "1")]
+    args += ["--speed", os.environ.get("WALLBOARD_SIM_SPEED", "1")]
+    args += ["--voicenter-code", SIM_CODE]
+    os.environ["VOICENTER_CODE"] = SIM_CODE
+    os.environ["VOICENTER_BASE_URL"] = f"http://127.0.0.1:{port}/voicenter/comet/API"
+    return subprocess.Popen(args, cwd=BASE_DIR)
+
+
+def _start_services() -> list[tuple[str, subprocess.Popen[bytes]]]:
+    bind = os.environ.get("WALLBOARD_BIND", "127.0.0.1")
+    port = os.environ.get("WALLBOARD_PORT", "8000")
+    celery = [PYTHON, "-m", "celery", "-A", "wallboard"]
+    schedule = str(BASE_DIR / "var" / "celerybeat-schedule")
+    commands = {
+        "web": [PYTHON, "-m", "daphne", "-b", bind, "-p", port, "wallboard.asgi:application"],
+        "worker": [*celery, "worker", "-l", "warning", "--concurrency", "2", "-n", "poller@%h"],
+        "beat": [*celery, "beat", "-l", "warning", "-s", schedule],
+    }
+    return [(name, subprocess.Popen(args, cwd=BASE_DIR)) for name, args in commands.items()]
+
+
+def _announce() -> None:
+    port = os.environ.get("WALLBOARD_PORT", "8000")
+    base = f"http://127.0.0.1:{port}"
+    link = _run([PYTHON, "manage.py", "tv_link", "floor", "--base-url", base])
+    print(
+        "\nWallboard is up.\n"
+        f"  TV screen (read-only):  {link}\n"
+        f"  Supervisors:            {base}/  (create a login: .venv/bin/python manage.py "
+        "createsuperuser)\n"
+        "  Stop:                   Ctrl-C\n",
+        flush=True,
+    )
+
+
+def _run(args: list[str]) -> str:
+    return subprocess.run(
+        args, cwd=BASE_DIR, check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def _supervise(children: list[tuple[str, subprocess.Popen[bytes]]]) -> int:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        while True:
+            for name, process in children:
+                if process.poll() is not None:
+                    print(f"{name} exited with {process.returncode}; stopping.", file=sys.stderr)
+                    return 1
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _stop(children: list[tuple[str, subprocess.Popen[bytes]]]) -> None:
+    for _, process in children:
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + 10
+    for _, process in children:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""Boards: what a screen shows, and the read-only token a TV opens it with."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.db import models
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class Board(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(unique=True)
+    # Only the hash is kept: a leaked database does not open the TV screens.
+    tv_token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("act", "Can act on calls, queues and agents from a board")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def issue_tv_token(self) -> str:
+        """Replace the TV token (revoking the old one); the raw token is returned only here."""
+        raw = secrets.token_urlsafe(24)
+        self.tv_token_hash = _hash_token(raw)
+        self.save(update_fields=["tv_token_hash"])
+        return raw
+
+    def revoke_tv_token(self) -> None:
+        self.tv_token_hash = ""
+        self.save(update_fields=["tv_token_hash"])
+
+    def accepts_tv_token(self, raw: str) -> bool:
+        if not self.tv_token_hash or not raw:
+            return False
+        return hmac.compare_digest(self.tv_token_hash, _hash_token(raw))

