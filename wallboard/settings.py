@@ -8,6 +8,8 @@ from wallboard.env import envbool, envfloat, envlist, envstr, read_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 read_dotenv(BASE_DIR / ".env")
+# Local state (SQLite, the embedded Redis's directory, beat's schedule) lives in var/.
+(BASE_DIR / "var").mkdir(exist_ok=True)
 
 DEBUG = envbool("DJANGO_DEBUG", False)
 SECRET_KEY = envstr("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
@@ -58,6 +60,8 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": envstr("WALLBOARD_DB_PATH", str(BASE_DIR / "var" / "db.sqlite3")),
+        # A file, not memory: browser tests run the real server in another process.
+        "TEST": {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")},
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
