@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.e2e.conftest import screenshot
 from telephony.simulator.server import SimulatorServer
+from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.e2e
 
