@@ -153,7 +153,7 @@ def to_agent(extension: WireExtension, agent_id: str, calls: list[Call]) -> Agen
     if calls and state != "offline":
         call = min(calls, key=lambda c: _CALL_PRIORITY.index(c.status))
         state = call.status
-        since = call.answered_at if call.status == "talking" else call.started_at
+        since = state_started(call)
     return Agent(
         id=agent_id,
         source=SOURCE,
@@ -164,6 +164,19 @@ def to_agent(extension: WireExtension, agent_id: str, calls: list[Call]) -> Agen
         state_since=since,
         call_ids=[call.id for call in calls],
     )
+
+
+def state_started(call: Call) -> float | None:
+    """When the agent entered the call's state, where Voicenter's epochs say so.
+
+    callStarted is when the customer's call began (queue wait included), so it dates a dialing
+    call but not a ringing one; ringing and hold are dated by the first poll that sees them.
+    """
+    if call.status == "talking":
+        return call.answered_at
+    if call.status == "dialing":
+        return call.started_at
+    return None
 
 
 def presence(code: int) -> tuple[AgentState, str]:

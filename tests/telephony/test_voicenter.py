@@ -137,7 +137,8 @@ def test_an_unanswered_call_has_no_answer_time_and_an_inbound_caller(
     mapped = snapshot.calls["voicenter:2020101201cc7b38df"]
     assert (mapped.direction, mapped.caller, mapped.callee) == ("inbound", "0722776772", "039")
     assert mapped.answered_at is None
-    assert snapshot.agents["voicenter:SIPSIP2"].state_since == 1602465818
+    # callStarted includes the caller's queue wait: the board dates ringing from its own polls.
+    assert snapshot.agents["voicenter:SIPSIP2"].state_since is None
 
 
 def test_a_call_ringing_at_two_extensions_is_one_call(docs: tuple[dict, dict]) -> None:
@@ -197,3 +198,16 @@ def test_http_errors_and_timeouts_never_leak_the_url() -> None:
         with pytest.raises(TelephonyError) as raised:
             VoicenterClient("leak", "unused", http=http).fetch_snapshot(now=0)
         assert raised.value.message == expected
+
+
+@pytest.mark.parametrize(
+    ("callstatus", "since"),
+    [("Talking", 1602465819), ("Dialing", 1602465818), ("Ringing", None), ("Hold", None)],
+)
+def test_the_agents_state_is_dated_only_by_epochs_that_date_it(
+    docs: tuple[dict, dict], callstatus: str, since: int | None
+) -> None:
+    extensions, queues = docs
+    extensions["EXTENSIONS"][1]["calls"][0]["callstatus"] = callstatus
+    agent = client_answering(extensions, queues).fetch_snapshot(now=0).agents["voicenter:SIPSIP2"]
+    assert agent.state_since == since
