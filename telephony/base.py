@@ -5,6 +5,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
+import msgspec
+
 if TYPE_CHECKING:
     from telephony.model import Snapshot
 
@@ -26,3 +28,16 @@ class PbxClient(ABC):
     @abstractmethod
     def fetch_snapshot(self, now: float) -> Snapshot:
         """Poll the vendor once and return its live state, normalised."""
+
+    def reconcile(self, previous: Snapshot | None, fetched: Snapshot) -> Snapshot:
+        """Combine a fresh poll with what the source kept (e.g. calls known from webhooks)."""
+        return fetched
+
+
+class ActionResult(msgspec.Struct, kw_only=True):
+    """What a vendor said to a command: shown to the supervisor and kept in the audit log."""
+
+    ok: bool
+    message: str
+    vendor_response: str = ""
+    call_id: str | None = None

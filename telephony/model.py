@@ -82,3 +82,22 @@ class Snapshot(msgspec.Struct, kw_only=True):
 
 def prefixed(source: str, vendor_id: object) -> str:
     return f"{source}:{vendor_id}"
+
+
+Disposition = Literal["answered", "missed", "busy", "failed"]
+
+
+class FinishedCall(msgspec.Struct, kw_only=True):
+    """One call from a vendor's call history, for the day's statistics."""
+
+    id: str
+    source: str
+    direction: Direction
+    disposition: Disposition
+    started_at: float
+    wait_seconds: float  # ringing/queueing before answer (or before giving up)
+    talk_seconds: float
+    agent_extension: str = ""
+    caller: str = ""
+    callee: str = ""
+    recording_url: str = ""

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 
+from django.conf import settings
 from django.db import models
 
 
@@ -42,3 +43,28 @@ class Board(models.Model):
         if not self.tv_token_hash or not raw:
             return False
         return hmac.compare_digest(self.tv_token_hash, _hash_token(raw))
+
+
+class AuditEntry(models.Model):
+    """One supervisor action attempt, allowed or not, with the vendor's answer."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor = models.CharField(max_length=150, help_text="username at the time, or 'anonymous'")
+    board = models.CharField(max_length=50, blank=True)
+    action = models.CharField(max_length=40, db_index=True)
+    target = models.CharField(max_length=200, blank=True)
+    params = models.JSONField(default=dict)
+    ok = models.BooleanField()
+    message = models.TextField(blank=True)
+    vendor_response = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name_plural = "audit log"
+
+    def __str__(self) -> str:
+        outcome = "ok" if self.ok else "failed"
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action} {self.target} {outcome}"

@@ -99,19 +99,40 @@ WALLBOARD_POLL_SECONDS = envfloat("WALLBOARD_POLL_SECONDS", 2.0, minimum=0.2)
 WALLBOARD_HTTP_TIMEOUT = envfloat("WALLBOARD_HTTP_TIMEOUT", 5.0, minimum=0.1)
 # A failing source is retried after 2, 4, 8 ... poll periods, at most this many seconds apart.
 WALLBOARD_MAX_BACKOFF_SECONDS = envfloat("WALLBOARD_MAX_BACKOFF_SECONDS", 60.0, minimum=1.0)
+# Today's statistics: the day's boundary, how often call history is read, the SL threshold.
+WALLBOARD_TIME_ZONE = envstr("WALLBOARD_TIME_ZONE", "UTC")
+WALLBOARD_STATS_SECONDS = envfloat("WALLBOARD_STATS_SECONDS", 60.0, minimum=5.0)
+WALLBOARD_SERVICE_LEVEL_SECONDS = int(envfloat("WALLBOARD_SERVICE_LEVEL_SECONDS", 20, minimum=1))
 
 # --- Voicenter Active Calls (read-only monitoring). ------------------------------------------
 VOICENTER_CODE = envstr("VOICENTER_CODE")
 VOICENTER_BASE_URL = envstr("VOICENTER_BASE_URL", "https://monapisec.voicenter.co.il/comet/API")
 VOICENTER_ENABLED = bool(VOICENTER_CODE)
 
+# --- VirtualATS (signed REST + CRM webhook). -------------------------------------------------
+VIRTUALATS_PUBLIC_KEY = envstr("VIRTUALATS_PUBLIC_KEY")
+VIRTUALATS_SECRET_KEY = envstr("VIRTUALATS_SECRET_KEY")
+VIRTUALATS_BASE_URL = envstr("VIRTUALATS_BASE_URL", "https://web.vats.az/vats/api")
+# The apiKey VirtualATS puts in every CRM webhook event; the webhook is refused without it.
+VIRTUALATS_CRM_API_KEY = envstr("VIRTUALATS_CRM_API_KEY")
+# The account's zone, for the dates sent to callRecord/history (VirtualATS is in Azerbaijan).
+VIRTUALATS_TIME_ZONE = envstr("VIRTUALATS_TIME_ZONE", "Asia/Baku")
+VIRTUALATS_ENABLED = bool(VIRTUALATS_PUBLIC_KEY and VIRTUALATS_SECRET_KEY)
+
 # Live-state sources polled by beat: only the vendors whose credentials are set.
 WALLBOARD_SOURCES: dict[str, dict[str, str]] = {}
 if VOICENTER_ENABLED:
     WALLBOARD_SOURCES["voicenter"] = {"code": VOICENTER_CODE, "base_url": VOICENTER_BASE_URL}
+if VIRTUALATS_ENABLED:
+    WALLBOARD_SOURCES["virtualats"] = {
+        "public_key": VIRTUALATS_PUBLIC_KEY,
+        "secret_key": VIRTUALATS_SECRET_KEY,
+        "base_url": VIRTUALATS_BASE_URL,
+        "time_zone": VIRTUALATS_TIME_ZONE,
+    }
 
 # On when no vendor is configured: `make run` then starts the built-in simulated call centre.
-WALLBOARD_SIMULATOR = envbool("WALLBOARD_SIMULATOR", not VOICENTER_ENABLED)
+WALLBOARD_SIMULATOR = envbool("WALLBOARD_SIMULATOR", not (VOICENTER_ENABLED or VIRTUALATS_ENABLED))
 
 LOGGING = {
     "version": 1,

@@ -20,6 +20,7 @@ class BoardState(TypedDict):
     calls: dict[str, Any]
     queues: dict[str, Any]
     sources: dict[str, Any]
+    stats: dict[str, Any]
 
 
 class SnapshotMessage(TypedDict):

@@ -1,24 +1,35 @@
-"""Beat's schedule as data: one poll task per active source, expiring before the next tick."""
+"""Beat's schedule as data: per active source, a live poll and (where the vendor keeps call
+history) a statistics refresh, each expiring before its next tick so backlogs are dropped."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
+from telephony.registry import PBX_BACKENDS
 from wallboard.board.sources import active_sources
 
 
 def beat_schedule() -> dict[str, dict[str, Any]]:
-    period = settings.WALLBOARD_POLL_SECONDS
-    # A poll still queued when the next one is due is worthless: drop it rather than pile up.
-    expires = period * 0.9
+    schedule = {}
+    for name in active_sources():
+        schedule[f"poll-{name}"] = entry(
+            "wallboard.poll_source", name, settings.WALLBOARD_POLL_SECONDS
+        )
+        if hasattr(import_string(PBX_BACKENDS[name]), "history"):
+            schedule[f"stats-{name}"] = entry(
+                "wallboard.refresh_stats", name, settings.WALLBOARD_STATS_SECONDS
+            )
+    return schedule
+
+
+def entry(task: str, source: str, period: float) -> dict[str, Any]:
+    # A task still queued when the next one is due is worthless: drop it rather than pile up.
     return {
-        f"poll-{name}": {
-            "task": "wallboard.poll_source",
-            "schedule": period,
-            "args": (name,),
-            "options": {"expires": expires},
-        }
-        for name in active_sources()
+        "task": task,
+        "schedule": period,
+        "args": (source,),
+        "options": {"expires": period * 0.9},
     }

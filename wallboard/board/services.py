@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
+import msgspec
 from django.conf import settings
 from redis.exceptions import LockError
 
@@ -18,45 +21,69 @@ from wallboard.board.diff import Changes, diff_snapshots, stamp_state_since
 from wallboard.board.messages import delta_text, encode_changes
 from wallboard.models import Board
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
 log = logging.getLogger(__name__)
+
+
+@contextmanager
+def source_lock(name: str, wait: float | None = None) -> Iterator[bool]:
+    """Serialise every writer of one source's snapshot (polls, webhooks); yields whether held.
+
+    `wait` None gives up at once: a poll that finds another running is simply skipped.
+    """
+    lock = store.client().lock(
+        f"{store.PREFIX}:src:{name}:poll-lock", timeout=settings.WALLBOARD_HTTP_TIMEOUT * 3
+    )
+    held = lock.acquire(blocking=wait is not None, blocking_timeout=wait)
+    try:
+        yield held
+    finally:
+        if held:
+            try:
+                lock.release()
+            except LockError:
+                log.warning("%s update outlived its lock; it may have overlapped another", name)
 
 
 def poll_source(name: str) -> str:
     """Run one poll unless another is running or the source is backing off; say what happened."""
-    lock = store.client().lock(
-        f"{store.PREFIX}:src:{name}:poll-lock", timeout=settings.WALLBOARD_HTTP_TIMEOUT * 3
-    )
-    if not lock.acquire(blocking=False):
-        return "skipped: a poll of this source is already running"
-    try:
+    with source_lock(name) as held:
+        if not held:
+            return "skipped: a poll of this source is already running"
         if backoff.is_backing_off(name, time.time()):
             return "skipped: backing off after failures"
         return _poll(name)
-    finally:
-        try:
-            lock.release()
-        except LockError:
-            log.warning("%s poll outlived its lock; it may have overlapped the next one", name)
 
 
 def _poll(name: str) -> str:
     now = time.time()
     started = time.perf_counter()
+    client = sources.client_for(name)
     try:
-        snapshot = sources.client_for(name).fetch_snapshot(now)
+        fetched = client.fetch_snapshot(now)
     except TelephonyError as exc:
         latency_ms = (time.perf_counter() - started) * 1000
         return _record_failure(name, exc, now, latency_ms)
     latency_ms = (time.perf_counter() - started) * 1000
-    old = store.load_snapshot(name)
-    stamp_state_since(old, snapshot, now)
     health = SourceHealth(
         source=name, ok=True, last_ok_at=now, latency_ms=round(latency_ms, 1), checked_at=now
     )
     backoff.clear(name)
-    changes = diff_snapshots(old, snapshot)
-    publish(name, snapshot, health, changes, now)
+    old = store.load_snapshot(name)
+    changes = commit_snapshot(name, old, client.reconcile(old, fetched), health, now)
     return f"ok: {sum(len(c) for c in changes.values())} changes"
+
+
+def commit_snapshot(
+    name: str, old: Snapshot | None, new: Snapshot, health: SourceHealth, now: float
+) -> Changes:
+    """Store a source's new snapshot and publish what changed; the caller holds source_lock."""
+    stamp_state_since(old, new, now)
+    changes = diff_snapshots(old, new)
+    publish(name, new, health, changes, now)
+    return changes
 
 
 def _record_failure(name: str, exc: TelephonyError, now: float, latency_ms: float) -> str:
@@ -88,5 +115,11 @@ def publish(
 ) -> list[int]:
     # Health rides along on every poll: it is the boards' heartbeat and their staleness clock.
     changes_json = encode_changes({**changes, "sources": {name: health}})
-    boards = list(Board.objects.values_list("slug", flat=True))
-    return store.commit(name, snapshot, health, boards, lambda v: delta_text(v, now, changes_json))
+    writes = {store.health_key(name): msgspec.json.encode(health)}
+    if snapshot is not None:
+        writes[store.snapshot_key(name)] = msgspec.json.encode(snapshot)
+    return store.commit(writes, board_slugs(), lambda v: delta_text(v, now, changes_json))
+
+
+def board_slugs() -> list[str]:
+    return list(Board.objects.values_list("slug", flat=True))

@@ -26,7 +26,7 @@ from wallboard.board.messages import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from redis.asyncio import Redis as AsyncRedis
 
@@ -39,6 +39,10 @@ def snapshot_key(source: str) -> str:
 
 def health_key(source: str) -> str:
     return f"{PREFIX}:src:{source}:health"
+
+
+def stats_key(source: str) -> str:
+    return f"{PREFIX}:src:{source}:stats"
 
 
 def version_key(slug: str) -> str:
@@ -69,15 +73,10 @@ def layer_channel(slug: str) -> str:
 
 
 def commit(
-    source: str,
-    snapshot: SourceSnapshot | None,
-    health: SourceHealth,
-    boards: list[str],
-    delta_for: Callable[[int], str],
+    writes: Mapping[str, bytes], boards: list[str], delta_for: Callable[[int], str]
 ) -> list[int]:
-    """Store a source's state and publish `delta_for(version)` to each board, atomically.
+    """Store `writes` and publish `delta_for(version)` to each board, atomically.
 
-    `snapshot` None keeps the last good one (a failed poll only changes health).
     Returns the new version of each board.
     """
     serialize = get_channel_layer().serialize
@@ -88,16 +87,14 @@ def commit(
                 pipe.watch(*keys)
                 versions = [int(v or 0) + 1 for v in pipe.mget(keys)] if keys else []
                 pipe.multi()
-                if snapshot is not None:
-                    pipe.set(snapshot_key(source), msgspec.json.encode(snapshot))
-                pipe.set(health_key(source), msgspec.json.encode(health))
+                pipe.mset(dict(writes))
                 for slug, key, version in zip(boards, keys, versions, strict=True):
                     pipe.set(key, version)
                     pipe.publish(layer_channel(slug), serialize(layer_event(delta_for(version))))
                 pipe.execute()
                 return versions
             except redis.WatchError:
-                continue  # another source committed to the same board first: take the next version
+                continue  # another writer committed to the same board first: take the next version
 
 
 async def read_snapshot_text(redis_client: AsyncRedis, slug: str, sources: list[str]) -> str:
@@ -107,23 +104,26 @@ async def read_snapshot_text(redis_client: AsyncRedis, slug: str, sources: list[
         for source in sources:
             pipe.get(snapshot_key(source))
             pipe.get(health_key(source))
+            pipe.get(stats_key(source))
         version, *blobs = await pipe.execute()
     state = merge_state(sources, blobs)
     return encode_snapshot(int(version or 0), time.time(), state)
 
 
 def merge_state(sources: list[str], blobs: list[bytes | None]) -> BoardState:
-    state: BoardState = {"agents": {}, "calls": {}, "queues": {}, "sources": {}}
-    for source, snap_raw, health_raw in zip(sources, blobs[::2], blobs[1::2], strict=True):
+    state: BoardState = {"agents": {}, "calls": {}, "queues": {}, "sources": {}, "stats": {}}
+    for index, source in enumerate(sources):
+        snap_raw, health_raw, stats_raw = blobs[3 * index : 3 * index + 3]
         if snap_raw is not None:
             snap = msgspec.json.decode(snap_raw, type=SourceSnapshot)
             state["agents"].update(snap.agents)
             state["calls"].update(snap.calls)
             state["queues"].update(snap.queues)
-        if health_raw is not None:
-            state["sources"][source] = msgspec.json.decode(health_raw, type=SourceHealth)
-        else:
-            state["sources"][source] = SourceHealth(
-                source=source, ok=False, last_error="no data yet"
-            )
+        state["sources"][source] = (
+            msgspec.json.decode(health_raw, type=SourceHealth)
+            if health_raw is not None
+            else SourceHealth(source=source, ok=False, last_error="no data yet")
+        )
+        if stats_raw is not None:
+            state["stats"][source] = msgspec.json.Raw(stats_raw)
     return state

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from wallboard.board import services
+from wallboard.board import history, services
 
 
 @shared_task(name="wallboard.poll_source", ignore_result=True)
 def poll_source(name: str) -> str:
     return services.poll_source(name)
+
+
+@shared_task(name="wallboard.refresh_stats", ignore_result=True)
+def refresh_stats(name: str) -> str:
+    stats = history.refresh_stats(name)
+    return "failed" if stats is None else f"ok: {stats.offered} offered today"

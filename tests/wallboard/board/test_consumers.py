@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+import msgspec
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -9,9 +10,8 @@ from django.contrib.auth.models import Permission, User
 
 from telephony.model import Agent, Snapshot, SourceHealth
 from wallboard.asgi import application
-from wallboard.board import store
+from wallboard.board import services
 from wallboard.board.consumers import CLOSE_FORBIDDEN
-from wallboard.board.messages import delta_text, encode_changes
 from wallboard.models import Board
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -33,7 +33,7 @@ def seed_state() -> None:
     )
     snapshot = Snapshot(source="voicenter", agents={agent.id: agent})
     health = SourceHealth(source="voicenter", ok=True, last_ok_at=100.0)
-    store.commit("voicenter", snapshot, health, ["floor"], lambda v: delta_text(v, 1.0, "{}"))
+    services.publish("voicenter", snapshot, health, {}, now=1.0)
 
 
 async def connect(path: str, headers=LOCAL_ORIGIN) -> tuple[WebsocketCommunicator, bool, object]:
@@ -83,17 +83,18 @@ async def test_a_resync_request_is_answered_with_a_snapshot(tv_token: str) -> No
 async def test_a_published_delta_is_forwarded_unchanged(tv_token: str) -> None:
     communicator, _, _ = await connect(f"/ws/boards/floor/?token={tv_token}")
     await communicator.receive_json_from()
-    changes = encode_changes({"agents": {"voicenter:1": None}})
     health = SourceHealth(source="voicenter", ok=True)
-    await sync_to_async(store.commit)(
-        "voicenter", None, health, ["floor"], lambda v: delta_text(v, 5.0, changes)
-    )
+    changes = {"agents": {"voicenter:1": None}}
+    await sync_to_async(services.publish)("voicenter", None, health, changes, now=5.0)
     text = await communicator.receive_from()
     assert json.loads(text) == {
         "type": "delta",
         "version": 1,
         "server_time": 5.0,
-        "changes": {"agents": {"voicenter:1": None}},
+        "changes": {
+            "agents": {"voicenter:1": None},
+            "sources": {"voicenter": msgspec.to_builtins(health)},
+        },
     }
     await communicator.disconnect()
 

@@ -1,0 +1,1 @@
+"""Supervisor actions: validated, permission-checked, sent to the vendor, audited."""

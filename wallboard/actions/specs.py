@@ -1,0 +1,74 @@
+"""What each action takes, and which vendor method carries it out.
+
+A spec turns the posted fields into (source, method keyword arguments) or raises
+InvalidAction with a message that says what is wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from telephony.phones import normalise_phone
+
+from wallboard.board import store
+from wallboard.board.sources import active_sources
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+
+class InvalidAction(ValueError):
+    """Bad input from the supervisor's browser: answered with a 400 and this message."""
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    method: str  # the PbxClient method that performs it
+    parse: Callable[[Mapping[str, Any]], tuple[str, str, dict[str, Any]]]  # source, target, kwargs
+
+
+def required(fields: Mapping[str, Any], name: str) -> str:
+    value = fields.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidAction(f"'{name}' is required")
+    return value.strip()
+
+
+def source_of(prefixed_id: str, field: str) -> str:
+    source, sep, rest = prefixed_id.partition(":")
+    if not sep or not rest:
+        raise InvalidAction(f"'{field}' must look like '<source>:<id>', got {prefixed_id!r}")
+    if source not in active_sources():
+        raise InvalidAction(f"'{field}' names source {source!r}, which is not configured")
+    return source
+
+
+def parse_originate(fields: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    agent_id = required(fields, "agent_id")
+    source = source_of(agent_id, "agent_id")
+    snapshot = store.load_snapshot(source)
+    agent = snapshot.agents.get(agent_id) if snapshot else None
+    if agent is None:
+        raise InvalidAction(f"no agent {agent_id!r} on the board")
+    try:
+        number = normalise_phone(required(fields, "number"))
+    except ValueError as exc:
+        raise InvalidAction(f"'number': {exc}") from None
+    kwargs = {"to": number, "extension": agent.extension}
+    return source, agent_id, kwargs
+
+
+def parse_hangup(fields: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    call_id = required(fields, "call_id")
+    return source_of(call_id, "call_id"), call_id, {"call_id": call_id}
+
+
+ACTIONS: dict[str, ActionSpec] = {
+    spec.name: spec
+    for spec in [
+        ActionSpec("call", "originate", parse_originate),
+        ActionSpec("hangup", "hangup", parse_hangup),
+    ]
+}

@@ -1,0 +1,74 @@
+"""Today's statistics, rebuilt from the vendor's call history (never from memory).
+
+Finished calls are kept per local day in Redis and re-read incrementally: each refresh asks
+for calls since the last refresh minus an overlap, because a call is listed by its start time
+but only appears once it has ended. Duplicates collapse on the call id. A new day starts a new
+key, so midnight in WALLBOARD_TIME_ZONE resets the figures; an empty Redis is refilled from
+midnight on the next refresh.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import msgspec
+from django.conf import settings
+
+from telephony.base import TelephonyError
+from telephony.model import FinishedCall
+from wallboard.board import sources, store
+from wallboard.board.messages import delta_text, encode_changes
+from wallboard.board.services import board_slugs
+from wallboard.board.stats import DayStats, day_stats
+
+log = logging.getLogger(__name__)
+
+# Calls longer than this that end between refreshes may be missed until the next full day.
+OVERLAP = timedelta(hours=2)
+KEEP_SECONDS = 2 * 24 * 3600
+
+
+def refresh_stats(source: str, now: float | None = None) -> DayStats | None:
+    now = time.time() if now is None else now
+    local_now = datetime.fromtimestamp(now, ZoneInfo(settings.WALLBOARD_TIME_ZONE))
+    day_start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
+    day = day_start.date().isoformat()
+    calls_key = f"{store.PREFIX}:history:{source}:{day}"
+    cursor_key = f"{calls_key}:fetched-until"
+    cursor = store.client().get(cursor_key)
+    since = day_start
+    if cursor is not None:
+        since = max(day_start, datetime.fromtimestamp(float(cursor), day_start.tzinfo) - OVERLAP)
+    try:
+        fresh = sources.client_for(source).history(since, local_now)
+    except TelephonyError as exc:
+        log.warning("%s history failed: %s; today's figures keep their last values", source, exc)
+        return None
+    remember(calls_key, cursor_key, fresh, now)
+    calls = [c for c in load_calls(calls_key) if c.started_at >= day_start.timestamp()]
+    stats = day_stats(day, calls, settings.WALLBOARD_SERVICE_LEVEL_SECONDS)
+    publish_stats(source, stats, now)
+    return stats
+
+
+def remember(calls_key: str, cursor_key: str, calls: list[FinishedCall], now: float) -> None:
+    with store.client().pipeline() as pipe:
+        if calls:
+            pipe.hset(calls_key, mapping={c.id: msgspec.json.encode(c) for c in calls})
+        pipe.expire(calls_key, KEEP_SECONDS)
+        pipe.set(cursor_key, now, ex=KEEP_SECONDS)
+        pipe.execute()
+
+
+def load_calls(calls_key: str) -> list[FinishedCall]:
+    decoder = msgspec.json.Decoder(FinishedCall)
+    return [decoder.decode(raw) for raw in store.client().hvals(calls_key)]
+
+
+def publish_stats(source: str, stats: DayStats, now: float) -> None:
+    changes_json = encode_changes({"stats": {source: stats}})
+    writes = {store.stats_key(source): msgspec.json.encode(stats)}
+    store.commit(writes, board_slugs(), lambda v: delta_text(v, now, changes_json))
