@@ -30,20 +30,6 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 SCREENSHOTS = BASE_DIR / "var" / "screenshots"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    if CHROMIUM.exists():
-        return
-    reason = f"{CHROMIUM} is missing: apt-get install chromium"
-    for item in items:
-        if item.get_closest_marker("e2e"):
-            # In CI a missing browser must fail loudly, never pass as "skipped".
-            item.add_marker(
-                pytest.mark.xfail(reason=reason, run=False, strict=True)
-                if os.environ.get("CI")
-                else pytest.mark.skip(reason=reason)
-            )
-
-
 @pytest.fixture(scope="module", autouse=True)
 def django_beside_playwright() -> Iterator[None]:
     """Playwright's sync API keeps an event loop running in this thread, which trips Django's
@@ -61,6 +47,13 @@ def django_beside_playwright() -> Iterator[None]:
 def browser(django_beside_playwright: None) -> Iterator[Any]:
     # Module scope: the playwright loop must be gone before non-browser tests run.
     from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing: apt-get install chromium"
+        # In CI a missing browser must fail loudly, never pass as "skipped".
+        if os.environ.get("CI"):
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
