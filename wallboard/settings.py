@@ -102,6 +102,11 @@ WALLBOARD_MAX_BACKOFF_SECONDS = envfloat("WALLBOARD_MAX_BACKOFF_SECONDS", 60.0, 
 # Today's statistics: the day's boundary, how often call history is read, the SL threshold.
 WALLBOARD_TIME_ZONE = envstr("WALLBOARD_TIME_ZONE", "UTC")
 WALLBOARD_STATS_SECONDS = envfloat("WALLBOARD_STATS_SECONDS", 60.0, minimum=5.0)
+# Where a supervisor may send a caller removed from a queue: "label=value,label=value".
+WALLBOARD_KICK_DESTINATIONS = [
+    {"label": label.strip(), "value": value.strip()}
+    for label, _, value in (item.partition("=") for item in envlist("WALLBOARD_KICK_DESTINATIONS"))
+]
 WALLBOARD_SERVICE_LEVEL_SECONDS = int(envfloat("WALLBOARD_SERVICE_LEVEL_SECONDS", 20, minimum=1))
 
 # --- Voicenter Active Calls (read-only monitoring). ------------------------------------------

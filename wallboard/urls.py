@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import path
 
 from wallboard.actions import views as action_views
-from wallboard.board import views
+from wallboard.board import recordings, views
+from wallboard.hooks import views as hook_views
 
 urlpatterns = [
     path("", views.board_index, name="board-index"),
     path("boards/<slug:slug>/", views.board_page, name="board"),
     path("api/actions/<slug:name>/", action_views.action, name="action"),
+    path("recordings/<slug:source>/<str:file_id>/", recordings.recording, name="recording"),
+    path("hooks/virtualats/", hook_views.virtualats, name="hook-virtualats"),
     path("admin/", admin.site.urls),
 ]

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from telephony.phones import normalise_phone
+from django.utils.module_loading import import_string
 
+from telephony.phones import normalise_phone
+from telephony.registry import PBX_BACKENDS
 from wallboard.board import store
 from wallboard.board.sources import active_sources
 
@@ -72,3 +74,12 @@ ACTIONS: dict[str, ActionSpec] = {
         ActionSpec("hangup", "hangup", parse_hangup),
     ]
 }
+
+
+def capabilities() -> dict[str, list[str]]:
+    """Which actions each active source's client can carry out, for the page's buttons."""
+    result = {}
+    for source in active_sources():
+        backend = import_string(PBX_BACKENDS[source])
+        result[source] = [name for name, spec in ACTIONS.items() if hasattr(backend, spec.method)]
+    return result

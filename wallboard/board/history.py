@@ -12,10 +12,12 @@ from __future__ import annotations
 import logging
 import time
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import msgspec
 from django.conf import settings
+from django.urls import reverse
 
 from telephony.base import TelephonyError
 from telephony.model import FinishedCall
@@ -24,11 +26,29 @@ from wallboard.board.messages import delta_text, encode_changes
 from wallboard.board.services import board_slugs
 from wallboard.board.stats import DayStats, day_stats
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 log = logging.getLogger(__name__)
 
 # Calls longer than this that end between refreshes may be missed until the next full day.
 OVERLAP = timedelta(hours=2)
 KEEP_SECONDS = 2 * 24 * 3600
+RECENT_CALLS = 8
+
+
+class RecentCall(msgspec.Struct, kw_only=True):
+    """A finished call as supervisors see it; the recording is a path on this server."""
+
+    id: str
+    direction: str
+    disposition: str
+    caller: str
+    callee: str
+    agent_extension: str
+    started_at: float
+    talk_seconds: float
+    recording_path: str | None
 
 
 def refresh_stats(source: str, now: float | None = None) -> DayStats | None:
@@ -50,7 +70,7 @@ def refresh_stats(source: str, now: float | None = None) -> DayStats | None:
     remember(calls_key, cursor_key, fresh, now)
     calls = [c for c in load_calls(calls_key) if c.started_at >= day_start.timestamp()]
     stats = day_stats(day, calls, settings.WALLBOARD_SERVICE_LEVEL_SECONDS)
-    publish_stats(source, stats, now)
+    publish_stats(source, stats, recent_calls(source, calls), now)
     return stats
 
 
@@ -68,7 +88,36 @@ def load_calls(calls_key: str) -> list[FinishedCall]:
     return [decoder.decode(raw) for raw in store.client().hvals(calls_key)]
 
 
-def publish_stats(source: str, stats: DayStats, now: float) -> None:
-    changes_json = encode_changes({"stats": {source: stats}})
-    writes = {store.stats_key(source): msgspec.json.encode(stats)}
+def recent_calls(source: str, calls: list[FinishedCall]) -> list[RecentCall]:
+    recording_id = getattr(sources.client_for(source), "recording_id", None)
+    newest = sorted(calls, key=lambda c: c.started_at, reverse=True)[:RECENT_CALLS]
+    return [
+        RecentCall(
+            id=c.id,
+            direction=c.direction,
+            disposition=c.disposition,
+            caller=c.caller,
+            callee=c.callee,
+            agent_extension=c.agent_extension,
+            started_at=c.started_at,
+            talk_seconds=c.talk_seconds,
+            recording_path=recording_path(source, c.recording_url, recording_id),
+        )
+        for c in newest
+    ]
+
+
+def recording_path(
+    source: str, url: str, recording_id: Callable[[str], str | None] | None
+) -> str | None:
+    file_id = recording_id(url) if recording_id and url else None
+    return reverse("recording", args=[source, file_id]) if file_id else None
+
+
+def publish_stats(source: str, stats: DayStats, recent: list[RecentCall], now: float) -> None:
+    changes_json = encode_changes({"stats": {source: stats}, "recent_calls": {source: recent}})
+    writes = {
+        store.stats_key(source): msgspec.json.encode(stats),
+        store.recent_calls_key(source): msgspec.json.encode(recent),
+    }
     store.commit(writes, board_slugs(), lambda v: delta_text(v, now, changes_json))

@@ -10,6 +10,8 @@ from typing import Any, Literal, TypedDict
 
 import msgspec
 
+from wallboard.board.assets import code_version
+
 LAYER_EVENT_TYPE = "board.message"  # handled by BoardConsumer.board_message
 
 _encoder = msgspec.json.Encoder()
@@ -21,12 +23,14 @@ class BoardState(TypedDict):
     queues: dict[str, Any]
     sources: dict[str, Any]
     stats: dict[str, Any]
+    recent_calls: dict[str, Any]
 
 
 class SnapshotMessage(TypedDict):
     type: Literal["snapshot"]
     version: int
     server_time: float
+    code_version: str
     state: BoardState
 
 
@@ -51,6 +55,7 @@ def encode_snapshot(version: int, server_time: float, state: BoardState) -> str:
         "type": "snapshot",
         "version": version,
         "server_time": server_time,
+        "code_version": code_version(),
         "state": state,
     }
     return _encoder.encode(message).decode()

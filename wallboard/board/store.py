@@ -45,6 +45,10 @@ def stats_key(source: str) -> str:
     return f"{PREFIX}:src:{source}:stats"
 
 
+def recent_calls_key(source: str) -> str:
+    return f"{PREFIX}:src:{source}:recent-calls"
+
+
 def version_key(slug: str) -> str:
     return f"{PREFIX}:board:{slug}:version"
 
@@ -105,15 +109,23 @@ async def read_snapshot_text(redis_client: AsyncRedis, slug: str, sources: list[
             pipe.get(snapshot_key(source))
             pipe.get(health_key(source))
             pipe.get(stats_key(source))
+            pipe.get(recent_calls_key(source))
         version, *blobs = await pipe.execute()
     state = merge_state(sources, blobs)
     return encode_snapshot(int(version or 0), time.time(), state)
 
 
 def merge_state(sources: list[str], blobs: list[bytes | None]) -> BoardState:
-    state: BoardState = {"agents": {}, "calls": {}, "queues": {}, "sources": {}, "stats": {}}
+    state: BoardState = {
+        "agents": {},
+        "calls": {},
+        "queues": {},
+        "sources": {},
+        "stats": {},
+        "recent_calls": {},
+    }
     for index, source in enumerate(sources):
-        snap_raw, health_raw, stats_raw = blobs[3 * index : 3 * index + 3]
+        snap_raw, health_raw, stats_raw, recent_raw = blobs[4 * index : 4 * index + 4]
         if snap_raw is not None:
             snap = msgspec.json.decode(snap_raw, type=SourceSnapshot)
             state["agents"].update(snap.agents)
@@ -126,4 +138,6 @@ def merge_state(sources: list[str], blobs: list[bytes | None]) -> BoardState:
         )
         if stats_raw is not None:
             state["stats"][source] = msgspec.json.Raw(stats_raw)
+        if recent_raw is not None:
+            state["recent_calls"][source] = msgspec.json.Raw(recent_raw)
     return state

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
+from wallboard.actions.specs import capabilities
 from wallboard.board.access import viewer_for
+from wallboard.board.assets import code_version
 from wallboard.models import Board
 
 
@@ -33,9 +38,19 @@ def board_page(request: HttpRequest, slug: str) -> HttpResponse:
     ws_url = f"/ws/boards/{board.slug}/"
     if viewer.kind == "tv":
         ws_url += "?" + urlencode({"token": token})
-    config = {
+    config: dict[str, Any] = {
         "ws_url": ws_url,
         "poll_seconds": settings.WALLBOARD_POLL_SECONDS,
         "board_name": board.name,
+        "board_slug": board.slug,
+        "code_version": code_version(),
+        "can_act": viewer.can_act,
     }
+    if viewer.can_act:
+        config |= {
+            "csrf_token": get_token(request),
+            "actions_url": reverse("action", args=["x"]).removesuffix("x/"),
+            "capabilities": capabilities(),
+            "kick_destinations": settings.WALLBOARD_KICK_DESTINATIONS,
+        }
     return render(request, "board/board.html", {"board": board, "board_config": config})

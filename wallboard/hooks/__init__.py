@@ -1,0 +1,1 @@
+"""Inbound vendor webhooks: authenticated by their key, applied to the board at once."""
