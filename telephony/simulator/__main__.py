@@ -1,4 +1,8 @@
-"""Run the simulator: ``python -m telephony.simulator --port 8765 --agents 20``."""
+"""Run the simulator: ``python -m telephony.simulator --port 8765 --agents 20``.
+
+VirtualATS is served too; add ``--virtualats-webhook-url URL --virtualats-crm-key KEY`` to have
+its call events POSTed to a CRM webhook (the wallboard's ``/hooks/virtualats/``).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import signal
 import threading
 from typing import TYPE_CHECKING
 
-from telephony.simulator import voicenter_wire
+from telephony.simulator import virtualats_wire, voicenter_wire
 from telephony.simulator.callcentre import CallCentre
 from telephony.simulator.server import SimulatorServer
 
@@ -43,20 +47,58 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=os.environ.get("VOICENTER_CODE") or "sim-code",
         help="the organisation code Voicenter requests must carry (default: $VOICENTER_CODE)",
     )
+    _virtualats_args(parser)
     return parser.parse_args(argv)
+
+
+def _virtualats_args(parser: argparse.ArgumentParser) -> None:
+    vats = parser.add_argument_group("VirtualATS")
+    vats.add_argument("--virtualats-extensions", type=_positive(int), default=8)
+    vats.add_argument(
+        "--virtualats-public-key",
+        default=os.environ.get("VIRTUALATS_PUBLIC_KEY") or "sim-public",
+        help="the public key requests must be signed with (default: $VIRTUALATS_PUBLIC_KEY)",
+    )
+    vats.add_argument(
+        "--virtualats-secret-key",
+        default=os.environ.get("VIRTUALATS_SECRET_KEY") or "sim-secret",
+        help="the secret key requests are signed with (default: $VIRTUALATS_SECRET_KEY)",
+    )
+    vats.add_argument(
+        "--virtualats-webhook-url", default=None, help="where to POST CRM webhook events"
+    )
+    vats.add_argument(
+        "--virtualats-crm-key",
+        default=os.environ.get("VIRTUALATS_CRM_API_KEY") or "",
+        help="the apiKey carried by webhook events (default: $VIRTUALATS_CRM_API_KEY)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     centre = CallCentre(agents=args.agents, queues=args.queues, seed=args.seed, speed=args.speed)
+    extensions = virtualats_wire.new_centre(args.virtualats_extensions, args.seed, args.speed)
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
     with SimulatorServer(
-        centre, args.host, args.port, voicenter_code=args.voicenter_code
+        centre,
+        args.host,
+        args.port,
+        voicenter_code=args.voicenter_code,
+        virtualats_centre=extensions,
+        virtualats_public_key=args.virtualats_public_key,
+        virtualats_secret_key=args.virtualats_secret_key,
+        crm_webhook_url=args.virtualats_webhook_url,
+        crm_api_key=args.virtualats_crm_key,
     ) as server:
         voicenter_url = server.base_url + voicenter_wire.PREFIX.rstrip("/")
-        print(f"Simulator listening on {server.base_url} (Voicenter: {voicenter_url})", flush=True)  # noqa: T201
+        vats_url = server.base_url + virtualats_wire.PREFIX.rstrip("/")
+        print(
+            f"Simulator listening on {server.base_url}"
+            f" (Voicenter: {voicenter_url}, VirtualATS: {vats_url})",
+            flush=True,
+        )
         stopping.wait()
     return 0
 

@@ -17,7 +17,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -40,6 +40,8 @@ STATUS_NAMES = {
 # Call statuses: Voicenter's callstatus names, plus WAITING for a caller no agent has yet.
 WAITING, RINGING, DIALING, TALKING, HOLD = "Waiting", "Ringing", "Dialing", "Talking", "Hold"
 INCOMING, OUTGOING = "Incoming", "Outgoing"
+# What a listener is told, once per call each: a vendor that pushes events renders these.
+CallEvent = Literal["new", "answered", "ended"]
 
 QUEUE_ID_BASE = 12345000
 _QUEUE_PROFILES = (("Sales", 5), ("Support", 3), ("Billing", 2), ("VIP", 10))
@@ -113,6 +115,7 @@ class Call:
     agent: str | None = None  # username of the extension it rings or talks on
     answered_at: float = 0.0  # 0 until answered, as Voicenter's callAnswered
     ended: bool = False
+    ended_at: float = 0.0
 
 
 @dataclass(slots=True, eq=False)
@@ -152,22 +155,47 @@ class Queue:
     waiting: list[Call] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """How a vendor's centre names extensions and numbers its calls; every draw from ``rng``."""
+
+    username: Callable[[int], str]  # extension index -> what the vendor calls it
+    name: Callable[[random.Random, int], str]
+    contact: Callable[[random.Random], str]  # a caller's name, when the PBX knows it
+    phone: Callable[[random.Random], str]
+    did: Callable[[random.Random], str]
+    call_id: Callable[[random.Random, float, int], str]  # (rng, epoch, sequence number)
+
+
 _Event = tuple[float, int, "Callable[[Any, float], None]", Any]
 
 
 class CallCentre:
-    """A simulated call centre. Call ``advance(now)`` to move it to the epoch time ``now``."""
+    """A simulated call centre. Call ``advance(now)`` to move it to the epoch time ``now``.
+
+    ``listener``, when set, is called with ("new" | "answered" | "ended", call) as each call
+    starts (joins a queue or dials), is answered and ends, inside ``advance`` or a control
+    method: it must return quickly and copy what it keeps, as the call object lives on.
+    """
 
     def __init__(
-        self, agents: int = 20, queues: int = 4, seed: int = 1, speed: float = 1.0
+        self,
+        agents: int = 20,
+        queues: int = 4,
+        seed: int = 1,
+        speed: float = 1.0,
+        *,
+        dialect: Dialect | None = None,
     ) -> None:
         if agents < 1 or queues < 1 or speed <= 0:
             raise ValueError("need at least one agent and one queue, and a positive speed")
         self.seed = seed
         self.speed = speed
+        self.dialect = dialect or VOICENTER
+        self.listener: Callable[[CallEvent, Call], None] | None = None
         self._rng = random.Random(seed)
-        self.queues = _build_queues(self._rng, queues)
-        self.agents = _build_agents(self._rng, agents, self.queues)
+        self.queues = _build_queues(self._rng, queues, self.dialect)
+        self.agents = _build_agents(self._rng, agents, self.queues, self.dialect)
         self._agents_by_username = {agent.username: agent for agent in self.agents}
         self._queues_by_id = {queue.id: queue for queue in self.queues}
         self._arrival_weights = list(
@@ -176,6 +204,7 @@ class CallCentre:
         self._events: list[_Event] = []
         self._event_seq = itertools.count()
         self._call_seq = itertools.count(1)
+        self._live: dict[str, Call] = {}  # by call id, until the call ends
         self._now: float | None = None
         self._frozen = False
         self._frozen_total = 0.0  # real seconds spent frozen: engine time = real - this
@@ -224,6 +253,10 @@ class CallCentre:
     def find_queue(self, queue_id: int) -> Queue | None:
         return self._queues_by_id.get(queue_id)
 
+    def find_call(self, call_id: str) -> Call | None:
+        """A call that has not ended yet."""
+        return self._live.get(call_id)
+
     def set_agent_status(self, username: str, code: int) -> None:
         """Force an onlineUserStatus code; accounts may define codes beyond the doc's list."""
         if code < 1:
@@ -243,6 +276,42 @@ class CallCentre:
         call = self._join_queue(queue, phone or self._phone(), t)
         self._schedule(t, self._on_offer, call)
         return call.call_id
+
+    def ring_extension(self, username: str, phone: str | None = None) -> str:
+        """An inbound call straight to one extension (no queue): it rings there now."""
+        agent = self._reachable(username)
+        t = self._engine_now()
+        call = self._new_call(INCOMING, phone or self._phone(), self.queues[0].did, t)
+        self.stats["inbound"] += 1
+        self._notify("new", call)
+        self._ring(agent, call, t)
+        return call.call_id
+
+    def originate(self, username: str, phone: str) -> str:
+        """Click-to-call: the extension dials ``phone`` now; returns the call id."""
+        agent = self._reachable(username)
+        return self._dial(agent, phone, self._engine_now()).call_id
+
+    def answer(self, call_id: str) -> None:
+        """Answer a ringing or dialling call now; ValueError if it is in no such state."""
+        call = self._live.get(call_id)
+        if call is None or call.agent is None or call.answered_at:
+            raise ValueError(f"call {call_id} is not ringing or dialling on an extension")
+        t = self._engine_now()
+        if call.direction == INCOMING:
+            self._on_answer(call, t)
+        else:
+            self._talk(call, t, self._rng.lognormvariate(*OUTBOUND_TALK))
+
+    def hang_up(self, call_id: str) -> bool:
+        """End a call now, whatever its state; False if no such call is in progress."""
+        call = self._live.get(call_id)
+        if call is None:
+            return False
+        if call.direction == INCOMING and not call.answered_at:
+            self.stats["abandoned"] += 1
+        self._end_call(call, self._engine_now())
+        return True
 
     def snapshot(self) -> dict[str, Any]:
         """The whole state as plain JSON-serialisable data."""
@@ -294,6 +363,19 @@ class CallCentre:
             raise KeyError(f"unknown agent {username}")
         return agent
 
+    def _reachable(self, username: str) -> Agent:
+        """An extension a forced call can use: one call per phone, none while logged out."""
+        agent = self._agent(username)
+        if agent.call is not None:
+            raise ValueError(f"extension {username} is busy")
+        if agent.status == LOGOUT:
+            raise ValueError(f"extension {username} is logged out")
+        return agent
+
+    def _notify(self, event: CallEvent, call: Call) -> None:
+        if self.listener is not None:
+            self.listener(event, call)
+
     # --- agent presence -------------------------------------------------------------------
 
     def _stay(self, code: int) -> float:
@@ -340,6 +422,7 @@ class CallCentre:
         call.queue_id = queue.id
         queue.waiting.append(call)
         self.stats["inbound"] += 1
+        self._notify("new", call)
         patience = PATIENCE_MIN + self._rng.expovariate(1 / PATIENCE_MEAN)
         self._schedule(t + self._after(patience), self._on_abandon, call)
         return call
@@ -373,9 +456,10 @@ class CallCentre:
         self._schedule(t + self._after(ring), self._on_answer, call)
 
     def _on_answer(self, call: Call, t: float) -> None:
-        if call.ended:
-            return
-        self._queue_of(call).waiting.remove(call)
+        if call.ended or call.answered_at:
+            return  # hung up, or answered by a control while it rang
+        if call.queue_id is not None:
+            self._queue_of(call).waiting.remove(call)
         self.stats["answered"] += 1
         self._talk(call, t, self._rng.lognormvariate(*INBOUND_TALK))
 
@@ -393,17 +477,21 @@ class CallCentre:
         )
         # Picking any agent and dialling only if idle makes the rate follow the idle headcount.
         agent = self._rng.choice(self.agents)
-        if not agent.available:
-            return
-        call = self._new_call(OUTGOING, self._phone(), "", t)
+        if agent.available:
+            self._dial(agent, self._phone(), t)
+
+    def _dial(self, agent: Agent, phone: str, t: float) -> Call:
+        call = self._new_call(OUTGOING, phone, "", t)
         call.status, call.agent, agent.call = DIALING, agent.username, call
         self.stats["outbound"] += 1
+        self._notify("new", call)
         dial = self._rng.uniform(*DIAL_SECONDS)
         self._schedule(t + self._after(dial), self._on_dial_end, call)
+        return call
 
     def _on_dial_end(self, call: Call, t: float) -> None:
-        if call.ended:
-            return
+        if call.ended or call.answered_at:
+            return  # hung up, or answered by a control while it dialled
         if self._rng.random() < OUTBOUND_ANSWER_SHARE:
             self._talk(call, t, self._rng.lognormvariate(*OUTBOUND_TALK))
         else:
@@ -413,6 +501,7 @@ class CallCentre:
 
     def _talk(self, call: Call, t: float, talk: float) -> None:
         call.status, call.answered_at = TALKING, self._stamp(t)
+        self._notify("answered", call)
         talk = min(talk, LONGEST_TALK)
         if self._rng.random() < HOLD_SHARE:
             hold_at = t + self._after(talk * self._rng.uniform(0.2, 0.8))
@@ -435,9 +524,11 @@ class CallCentre:
             self._end_call(call, t)
 
     def _end_call(self, call: Call, t: float) -> None:
-        call.ended = True
+        call.ended, call.ended_at = True, self._stamp(t)
+        del self._live[call.call_id]
         if call.queue_id is not None and call in self._queue_of(call).waiting:
             self._queue_of(call).waiting.remove(call)
+        self._notify("ended", call)
         if call.agent is None:
             return
         agent = self._agents_by_username[call.agent]
@@ -451,28 +542,22 @@ class CallCentre:
     # --- people and numbers ---------------------------------------------------------------
 
     def _new_call(self, direction: str, phone: str, did: str, t: float) -> Call:
-        return Call(
-            call_id=self._call_id(t),
+        stamp = self._stamp(t)
+        call = Call(
+            call_id=self.dialect.call_id(self._rng, stamp, next(self._call_seq)),
             direction=direction,
             phone=phone,
             # The other party's name as the PBX shows it: a known contact, else the number.
-            caller_name=_person_name(self._rng) if self._rng.random() < 0.5 else phone,
+            caller_name=self.dialect.contact(self._rng) if self._rng.random() < 0.5 else phone,
             did=did,
-            started=self._stamp(t),
+            started=stamp,
             recorded=self._rng.random() >= UNRECORDED_SHARE,
         )
-
-    def _call_id(self, t: float) -> str:
-        # Voicenter's ids look like "202010131433000d14cc4b": a UTC timestamp, then hex.
-        # The sequence number keeps ids unique; the random tail makes them look like theirs.
-        timestamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(self._stamp(t)))
-        return f"{timestamp}{next(self._call_seq):x}{self._rng.getrandbits(16):04x}"
+        self._live[call.call_id] = call
+        return call
 
     def _phone(self) -> str:
-        """An Israeli national number: mostly mobile (05x), else a landline."""
-        if self._rng.random() < MOBILE_SHARE:
-            return f"05{self._rng.choice('0234578')}{self._rng.randrange(10**7):07d}"
-        return f"0{self._rng.choice('23489')}{self._rng.randrange(10**7):07d}"
+        return self.dialect.phone(self._rng)
 
 
 def _person_name(rng: random.Random) -> str:
@@ -480,27 +565,58 @@ def _person_name(rng: random.Random) -> str:
     return f"{rng.choice(firsts)} {rng.choice(lasts)}"
 
 
-def _build_queues(rng: random.Random, count: int) -> tuple[Queue, ...]:
+def azerbaijani_name(rng: random.Random) -> str:
+    firsts, lasts = rng.choice(_NAME_POOLS[2:])
+    return f"{rng.choice(firsts)} {rng.choice(lasts)}"
+
+
+def _voicenter_call_id(rng: random.Random, stamp: float, sequence: int) -> str:
+    # Voicenter's ids look like "202010131433000d14cc4b": a UTC timestamp, then hex.
+    # The sequence number keeps ids unique; the random tail makes them look like theirs.
+    timestamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(stamp))
+    return f"{timestamp}{sequence:x}{rng.getrandbits(16):04x}"
+
+
+def _israeli_phone(rng: random.Random) -> str:
+    """An Israeli national number: mostly mobile (05x), else a landline."""
+    if rng.random() < MOBILE_SHARE:
+        return f"05{rng.choice('0234578')}{rng.randrange(10**7):07d}"
+    return f"0{rng.choice('23489')}{rng.randrange(10**7):07d}"
+
+
+VOICENTER = Dialect(
+    username=lambda index: f"SIP{1001 + index}",
+    name=lambda rng, index: _person_name(rng),
+    contact=_person_name,
+    phone=_israeli_phone,
+    did=lambda rng: f"073{rng.randrange(10**7):07d}",
+    call_id=_voicenter_call_id,
+)
+
+
+def _build_queues(rng: random.Random, count: int, dialect: Dialect) -> tuple[Queue, ...]:
     queues = []
     for index in range(count):
         if index < len(_QUEUE_PROFILES):
             name, weight = _QUEUE_PROFILES[index]
         else:
             name, weight = f"Queue {index + 1}", rng.choice((0, 1, 2, 5))
-        did = f"073{rng.randrange(10**7):07d}"
+        did = dialect.did(rng)
         queues.append(Queue(id=QUEUE_ID_BASE + index + 1, name=name, weight=weight, did=did))
     return tuple(queues)
 
 
-def _build_agents(rng: random.Random, count: int, queues: tuple[Queue, ...]) -> tuple[Agent, ...]:
+def _build_agents(
+    rng: random.Random, count: int, queues: tuple[Queue, ...], dialect: Dialect
+) -> tuple[Agent, ...]:
     extension_ids = rng.sample(range(10**7, 10**9), count)
     user_ids = rng.sample(range(10**6, 10**8), count)
     agents = []
     for index in range(count):
         member_of = _skills(rng, index, queues)
         agent = Agent(
-            username=f"SIP{1001 + index}",
-            name=_person_name(rng),
+            username=dialect.username(index),
+            name=dialect.name(rng, index),
             extension_id=extension_ids[index],
             user_id=user_ids[index],
             queue_ids=tuple(queue.id for queue in member_of),

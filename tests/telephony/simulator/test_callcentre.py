@@ -13,6 +13,7 @@ from telephony.simulator.callcentre import (
     STATUS_NAMES,
     TALKING,
     CallCentre,
+    Dialect,
 )
 
 T0 = 1_700_000_000.0
@@ -285,3 +286,148 @@ def test_nonsense_sizes_are_rejected():
         CallCentre(agents=0)
     with pytest.raises(ValueError):
         CallCentre(speed=0)
+
+
+# --- call events, forced calls and dialects -------------------------------------------------
+
+
+def listened(centre: CallCentre) -> list[tuple[str, str, str]]:
+    """(event, call id, call status at that moment), as a listener sees them."""
+    seen: list[tuple[str, str, str]] = []
+    centre.listener = lambda event, call: seen.append((event, call.call_id, call.status))
+    return seen
+
+
+def test_listener_hears_each_call_start_answer_and_end_once_in_order():
+    centre = started(seed=3)
+    seen = listened(centre)
+    advance_by(centre, 1800, step=5)
+    per_call: dict[str, list[str]] = defaultdict(list)
+    for event, call_id, _ in seen:
+        per_call[call_id].append(event)
+    # Calls already running when we started listening have a truncated history.
+    fresh = [events for events in per_call.values() if events[0] == "new"]
+    assert len(fresh) > 50
+    assert all(
+        events in (["new"], ["new", "answered"], ["new", "ended"], ["new", "answered", "ended"])
+        for events in fresh
+    )
+    assert any(events == ["new", "ended"] for events in fresh)  # abandoned or unanswered
+
+
+def test_ended_calls_carry_their_end_time():
+    centre = started(seed=3)
+    ended = []
+    centre.listener = lambda event, call: ended.append(call) if event == "ended" else None
+    advance_by(centre, 600, step=5)
+    assert ended and all(call.started <= call.ended_at <= centre.now for call in ended)
+    assert all(centre.find_call(call.call_id) is None for call in ended)
+
+
+def test_a_forced_inbound_call_rings_the_extension_and_is_answered_and_hung_up_on_demand():
+    centre = started()
+    centre.freeze()
+    agent = next(a for a in centre.agents if a.call is None and a.status != LOGOUT)
+    seen = listened(centre)
+    call_id = centre.ring_extension(agent.username, "0501234567")
+    call = centre.find_call(call_id)
+    assert (call.status, call.agent, call.phone, call.queue_id) == (
+        RINGING,
+        agent.username,
+        "0501234567",
+        None,
+    )
+    centre.advance(T0 + 600)  # frozen: it keeps ringing
+    centre.answer(call_id)
+    assert (call.status, call.answered_at) == (TALKING, T0 + 600)
+    assert centre.hang_up(call_id) is True
+    assert agent.call is None and centre.find_call(call_id) is None
+    assert [(event, status) for event, _, status in seen] == [
+        ("new", "Waiting"),
+        ("answered", TALKING),
+        ("ended", TALKING),
+    ]
+
+
+def test_a_forced_call_answered_early_is_not_answered_again_when_time_runs():
+    centre = started()
+    centre.freeze()
+    agent = next(a for a in centre.agents if a.call is None and a.status != LOGOUT)
+    call_id = centre.ring_extension(agent.username)
+    centre.answer(call_id)
+    seen = listened(centre)
+    centre.unfreeze()
+    advance_by(centre, 30)
+    assert ("answered", call_id) not in {(event, cid) for event, cid, _ in seen}
+
+
+def test_originate_dials_from_the_extension_and_connects_when_answered():
+    centre = started()
+    centre.freeze()
+    agent = next(a for a in centre.agents if a.call is None and a.status != LOGOUT)
+    call_id = centre.originate(agent.username, "0124886606")
+    call = centre.find_call(call_id)
+    assert (call.direction, call.status, call.phone, agent.call) == (
+        "Outgoing",
+        DIALING,
+        "0124886606",
+        call,
+    )
+    centre.answer(call_id)
+    assert call.status == TALKING
+
+
+def test_forced_calls_need_a_free_logged_in_extension():
+    centre = started()
+    centre.freeze()
+    free, other = [a for a in centre.agents if a.call is None][:2]
+    centre.ring_extension(free.username)
+    with pytest.raises(ValueError, match="is busy"):
+        centre.originate(free.username, "0501234567")
+    centre.set_agent_status(other.username, LOGOUT)
+    with pytest.raises(ValueError, match="is logged out"):
+        centre.ring_extension(other.username)
+    with pytest.raises(KeyError):
+        centre.originate("SIP9999", "0501234567")
+
+
+def test_answer_and_hang_up_of_unknown_calls():
+    centre = started()
+    with pytest.raises(ValueError, match="not ringing or dialling"):
+        centre.answer("nope")
+    assert centre.hang_up("nope") is False
+
+
+def test_hanging_up_a_waiting_caller_takes_it_out_of_its_queue():
+    centre = started()
+    centre.freeze()
+    queue = centre.queues[0]
+    call_id = centre.add_caller(queue.id)
+    abandoned = centre.stats["abandoned"]
+    assert centre.hang_up(call_id)
+    assert call_id not in {call.call_id for call in queue.waiting}
+    assert centre.stats["abandoned"] == abandoned + 1
+
+
+def test_a_dialect_names_extensions_numbers_and_calls():
+    dialect = Dialect(
+        username=lambda index: str(200 + index),
+        name=lambda rng, index: f"Person {index}",
+        contact=lambda rng: "Customer",
+        phone=lambda rng: f"99450{rng.randrange(10**7):07d}",
+        did=lambda rng: "994120000000",
+        call_id=lambda rng, stamp, sequence: f"id{sequence}",
+    )
+    centre = CallCentre(agents=3, queues=1, dialect=dialect)
+    assert [(a.username, a.name) for a in centre.agents] == [
+        ("200", "Person 0"),
+        ("201", "Person 1"),
+        ("202", "Person 2"),
+    ]
+    centre.advance(T0)
+    centre.freeze()
+    call_id = centre.add_caller(centre.queues[0].id)
+    call = centre.find_call(call_id)
+    assert (
+        call_id.startswith("id") and call.phone.startswith("99450") and call.did == "994120000000"
+    )

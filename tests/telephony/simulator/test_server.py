@@ -211,3 +211,38 @@ def test_cli_prints_its_url_serves_and_exits_cleanly_on_sigterm():
             cli.send_signal(signal.SIGTERM)
         assert cli.wait(timeout=5) == 0
     assert line.startswith("Simulator listening on http://127.0.0.1:")
+    assert f"VirtualATS: {base_url}/virtualats/vats/api)" in line
+
+
+def test_cli_virtualats_flags_default_to_the_environment_then_to_sim_keys(monkeypatch):
+    for name in ("VIRTUALATS_PUBLIC_KEY", "VIRTUALATS_SECRET_KEY", "VIRTUALATS_CRM_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    args = parse_args([])
+    assert (args.virtualats_public_key, args.virtualats_secret_key) == ("sim-public", "sim-secret")
+    assert (args.virtualats_webhook_url, args.virtualats_crm_key) == (None, "")
+    assert args.virtualats_extensions == 8
+    monkeypatch.setenv("VIRTUALATS_SECRET_KEY", "from-env")
+    monkeypatch.setenv("VIRTUALATS_CRM_API_KEY", "crm-env")
+    given = parse_args(
+        ["--virtualats-webhook-url", "http://127.0.0.1:8000/hooks/virtualats/"]
+        + ["--virtualats-public-key", "pk", "--virtualats-extensions", "3"]
+    )
+    assert (given.virtualats_public_key, given.virtualats_secret_key) == ("pk", "from-env")
+    assert given.virtualats_webhook_url == "http://127.0.0.1:8000/hooks/virtualats/"
+    assert (given.virtualats_crm_key, given.virtualats_extensions) == ("crm-env", 3)
+
+
+def test_freeze_stops_the_virtualats_centre_too(server, client):
+    client.post("/_sim/freeze")
+    assert server.virtualats.centre.frozen
+    client.post("/_sim/unfreeze")
+    assert not server.virtualats.centre.frozen
+
+
+def test_virtualats_controls_report_errors_as_json(client):
+    assert client.post("/_sim/virtualats/extensions/999/calls").status_code == 404
+    assert client.post("/_sim/virtualats/calls/nope/answer").status_code == 409
+    assert client.post("/_sim/virtualats/calls/nope/hangup").status_code == 404
+    bad = client.post("/_sim/virtualats/extensions/100/status", json={"status": "AWAY"})
+    assert bad.status_code == 400 and "DISCONNECTED" in bad.json()["error"]
+    assert client.get("/_sim/virtualats/extensions/100/calls").status_code == 405
