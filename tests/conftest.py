@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from telephony.simulator.callcentre import CallCentre
@@ -12,6 +13,11 @@ from telephony.simulator.server import SimulatorServer
 from wallboard.board import sources, store
 from wallboard.models import Board
 
+SIM_KEYS = {
+    "voicenter_code": "sim-code",
+    "virtualats_public_key": "sim-public",
+    "virtualats_secret_key": "sim-secret",
+}
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "vendor-apis" / "fixtures.json"
 
 
@@ -26,18 +32,33 @@ def empty_redis() -> None:
     store.client().flushdb()
 
 
+def start_simulator(settings: Any, **options: Any) -> SimulatorServer:
+    """The simulated call centre on loopback, frozen so only a test's own changes happen,
+    with the board configured to poll it as Voicenter and VirtualATS."""
+    server = SimulatorServer(CallCentre(agents=20, queues=4, seed=7), **SIM_KEYS, **options)
+    server.start()
+    httpx.post(f"{server.base_url}/_sim/freeze").raise_for_status()
+    settings.WALLBOARD_SOURCES = {
+        "voicenter": {
+            "code": SIM_KEYS["voicenter_code"],
+            "base_url": f"{server.base_url}/voicenter/comet/API",
+        },
+        "virtualats": {
+            "public_key": SIM_KEYS["virtualats_public_key"],
+            "secret_key": SIM_KEYS["virtualats_secret_key"],
+            "base_url": f"{server.base_url}/virtualats/vats/api",
+            "time_zone": "Asia/Baku",
+        },
+    }
+    sources.client_for.cache_clear()
+    return server
+
+
 @pytest.fixture
 def simulator(settings: Any) -> Iterator[SimulatorServer]:
-    """The simulated call centre on loopback, frozen so only a test's own changes happen,
-    with the board configured to poll it as Voicenter."""
-    centre = CallCentre(agents=20, queues=4, seed=7)
-    centre.freeze()
-    with SimulatorServer(centre, voicenter_code="sim-code") as server:
-        settings.WALLBOARD_SOURCES = {
-            "voicenter": {"code": "sim-code", "base_url": f"{server.base_url}/voicenter/comet/API"}
-        }
-        sources.client_for.cache_clear()
-        yield server
+    server = start_simulator(settings)
+    yield server
+    server.stop()
     sources.client_for.cache_clear()
 
 

@@ -7,6 +7,7 @@ is configured), Daphne, a Celery worker and Celery beat, then prints the board's
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -18,7 +19,6 @@ from wallboard.env import envbool, read_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-SIM_CODE = "sim-code"
 
 
 def main() -> int:
@@ -27,7 +27,7 @@ def main() -> int:
     children: list[tuple[str, subprocess.Popen[bytes]]] = []
     redis_server = _ensure_redis()
     try:
-        if envbool("WALLBOARD_SIMULATOR", not os.environ.get("VOICENTER_CODE")):
+        if envbool("WALLBOARD_SIMULATOR", not _vendor_configured()):
             children.append(("simulator", _start_simulator()))
         _run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"])
         children += _start_services()
@@ -37,6 +37,10 @@ def main() -> int:
         _stop(children)
         if redis_server:
             redis_server.stop()
+
+
+def _vendor_configured() -> bool:
+    return bool(os.environ.get("VOICENTER_CODE") or os.environ.get("VIRTUALATS_SECRET_KEY"))
 
 
 def _ensure_redis() -> EmbeddedRedis | None:
@@ -49,15 +53,25 @@ def _ensure_redis() -> EmbeddedRedis | None:
 
 
 def _start_simulator() -> subprocess.Popen[bytes]:
+    """The simulated centre, and every process's credentials for it (fresh each run)."""
     port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    web_port = os.environ.get("WALLBOARD_PORT", "8000")
+    os.environ.update(
+        VOICENTER_CODE=secrets.token_hex(8),
+        VOICENTER_BASE_URL=f"{base}/voicenter/comet/API",
+        VIRTUALATS_PUBLIC_KEY="sim-public",
+        VIRTUALATS_SECRET_KEY=secrets.token_hex(16),
+        VIRTUALATS_BASE_URL=f"{base}/virtualats/vats/api",
+        VIRTUALATS_CRM_API_KEY=secrets.token_hex(16),
+    )
     args = [PYTHON, "-m", "telephony.simulator", "--port", str(port)]
     args += ["--agents", os.environ.get("WALLBOARD_SIM_AGENTS", "20")]
     args += ["--queues", os.environ.get("WALLBOARD_SIM_QUEUES", "4")]
     args += ["--seed", os.environ.get("WALLBOARD_SIM_SEED", "1")]
     args += ["--speed", os.environ.get("WALLBOARD_SIM_SPEED", "1")]
-    args += ["--voicenter-code", SIM_CODE]
-    os.environ["VOICENTER_CODE"] = SIM_CODE
-    os.environ["VOICENTER_BASE_URL"] = f"http://127.0.0.1:{port}/voicenter/comet/API"
+    args += ["--virtualats-webhook-url", f"http://127.0.0.1:{web_port}/hooks/virtualats/"]
+    # Codes and keys reach the simulator through its environment ($VOICENTER_CODE, ...).
     return subprocess.Popen(args, cwd=BASE_DIR)
 
 

@@ -1,8 +1,10 @@
-"""The board client (static/board/board.js) in real Chromium, with no backend.
+"""The board client (static/board/*.js) in real Chromium, with no backend.
 
-The real template is rendered into a file with its few template tags substituted, the page's
-WebSocket is replaced by a fake the test drives as "the server", and time is Playwright's fake
-clock, so ticking timers, backoff and the watchdog run in milliseconds of real time.
+The real template is rendered with its few template tags substituted and served, with the static
+files, from a made-up origin by Playwright's request routing; the action endpoint on that origin
+is faked the same way. The page's WebSocket is replaced by a fake the test drives as "the
+server", and time is Playwright's fake clock, so ticking timers, backoff and the watchdog run in
+milliseconds of real time.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import msgspec
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, Route, expect
 
 from telephony.model import Agent, Call, Queue, SourceHealth, WaitingCaller
+from wallboard.board.stats import DayStats, formula
 
 pytestmark = pytest.mark.e2e
 
@@ -27,6 +31,38 @@ STATIC = ROOT / "static" / "board"
 POLL_SECONDS = 2  # so the watchdog and source staleness threshold is 6 s
 T0 = 1_760_000_000.0  # the fake clock's "now" when each test starts, in epoch seconds
 WS_PATH = "/ws/boards/floor/?token=abc"
+ORIGIN = "http://wallboard.test"
+BOARD_PATH = "/boards/floor/"
+ACTIONS_PATH = "/api/actions/"
+CODE_VERSION = "c0de1"
+CSRF_TOKEN = "csrf-7Yq2"
+
+# board_config as wallboard/board/views.py builds it: a TV's, opened with its token...
+TV_CONFIG = {
+    "ws_url": WS_PATH,
+    "poll_seconds": POLL_SECONDS,
+    "board_name": "Floor",
+    "board_slug": "floor",
+    "code_version": CODE_VERSION,
+    "can_act": False,
+}
+# ...and a logged-in supervisor's. Yemot can only place calls; virtualats can do nothing.
+SUPERVISOR_CONFIG = {
+    **TV_CONFIG,
+    "ws_url": "/ws/boards/floor/",
+    "can_act": True,
+    "csrf_token": CSRF_TOKEN,
+    "actions_url": ACTIONS_PATH,
+    "capabilities": {
+        "voicenter": ["call", "hangup", "kick", "pause", "unpause"],
+        "yemot": ["call"],
+        "virtualats": [],
+    },
+    "kick_destinations": [
+        {"label": "Voicemail", "value": "vm-100"},
+        {"label": "Night queue", "value": "q-night"},
+    ],
+}
 
 # The server end of the socket lives in the page: each `new WebSocket()` the client makes is
 # recorded, and the test opens it, pushes messages into it, reads what was sent, or drops it.
@@ -150,16 +186,63 @@ def keyed(entities: list[dict[str, Any]], key: str = "id") -> dict[str, dict[str
     return {entity[key]: entity for entity in entities}
 
 
-def snapshot(version: int, agents=(), calls=(), queues=(), sources=()) -> dict[str, Any]:
+def day_stats(**fields: Any) -> dict[str, Any]:
+    """A source's DayStats; with no fields, a day with no finished calls yet."""
+    fields.setdefault("service_level_seconds", 20)
+    values = {
+        "day": "2025-10-09",
+        "offered": 0,
+        "answered": 0,
+        "missed": 0,
+        "abandon_pct": None,
+        "service_level_pct": None,
+        "service_level_formula": formula(fields["service_level_seconds"]),
+        "asa_seconds": None,
+        "aht_seconds": None,
+        "outbound": 0,
+        **fields,
+    }
+    return msgspec.to_builtins(DayStats(**values))
+
+
+def recent_call(call_id: str, started_at: float, **fields: Any) -> dict[str, Any]:
+    """One entry of state.recent_calls, as the server lists a finished call."""
+    return {
+        "id": call_id,
+        "direction": "inbound",
+        "disposition": "answered",
+        "caller": "+972501112233",
+        "callee": "201",
+        "agent_extension": "201",
+        "started_at": started_at,
+        "talk_seconds": 95.0,
+        "recording_path": None,
+        **fields,
+    }
+
+
+def snapshot(
+    version: int,
+    agents=(),
+    calls=(),
+    queues=(),
+    sources=(),
+    stats=None,
+    recent_calls=None,
+    code_version: str = CODE_VERSION,
+) -> dict[str, Any]:
     return {
         "type": "snapshot",
         "version": version,
         "server_time": T0,
+        "code_version": code_version,
         "state": {
             "agents": keyed(list(agents)),
             "calls": keyed(list(calls)),
             "queues": keyed(list(queues)),
             "sources": keyed(list(sources) or [source_health("voicenter")], key="source"),
+            "stats": stats or {},
+            "recent_calls": recent_calls or {},
         },
     }
 
@@ -171,42 +254,124 @@ def delta(version: int, **changes: dict[str, Any]) -> dict[str, Any]:
 # ----- page plumbing -------------------------------------------------------------------------
 
 
-def render_board_page(directory: Path) -> Path:
+def render_board_page(config: dict[str, Any]) -> str:
     """The real template with its tags filled in the way Django would for board "floor"."""
-    config = {"ws_url": WS_PATH, "poll_seconds": POLL_SECONDS, "board_name": "Floor"}
     config_script = (
         f'<script id="board-config" type="application/json">{json.dumps(config)}</script>'
     )
     text = re.sub(r"\{#.*?#\}", "", TEMPLATE.read_text(encoding="utf-8"))
     for tag, value in {
         "{% load static %}": "",
-        "{% static 'board/board.css' %}": (STATIC / "board.css").as_uri(),
-        "{% static 'board/board.js' %}": (STATIC / "board.js").as_uri(),
         "{{ board.name }}": html.escape("Call centre floor"),
         '{{ board_config|json_script:"board-config" }}': config_script,
     }.items():
         text = text.replace(tag, value)
+    # Only the board's own files; one that does not exist is a 404 and fails the test.
+    text = re.sub(r"\{% static '(board/[\w.-]+)' %\}", r"/static/\1", text)
     leftover = re.search(r"\{[{%].*?[}%]\}", text)
     assert leftover is None, f"the harness does not render {leftover.group()}: teach it"
-    page_file = directory / "board.html"
-    page_file.write_text(text, encoding="utf-8")
-    return page_file
+    return text
+
+
+def serve_board(page: Page, config: dict[str, Any]) -> None:
+    """The made-up origin: the board page and its static files; anything else is a 404."""
+    page_html = render_board_page(config)
+
+    def handle(route: Route) -> None:
+        path = urlsplit(route.request.url).path
+        static_file = STATIC / path.removeprefix("/static/board/")
+        if path == BOARD_PATH:
+            route.fulfill(body=page_html, content_type="text/html; charset=utf-8")
+        elif path.startswith("/static/board/") and static_file.is_file():
+            route.fulfill(path=static_file)
+        else:
+            route.fulfill(status=404, body="not found")
+
+    page.route(f"{ORIGIN}/**", handle)
+
+
+def is_page_error(message: Any) -> bool:
+    """Console errors count, except Chromium's own note of an action answered 4xx or 5xx:
+    tests make the fake endpoint refuse on purpose, and the page shows it in a toast."""
+    if message.type != "error":
+        return False
+    return not message.location.get("url", "").startswith(ORIGIN + ACTIONS_PATH)
 
 
 @pytest.fixture
-def page(browser: Browser, tmp_path: Path) -> Page:
+def board_config() -> dict[str, Any]:
+    """A TV's page; `as_supervisor` swaps in a logged-in supervisor's."""
+    return TV_CONFIG
+
+
+as_supervisor = pytest.mark.parametrize("board_config", [SUPERVISOR_CONFIG], ids=["supervisor"])
+
+
+@pytest.fixture
+def page(browser: Browser, board_config: dict[str, Any]) -> Page:
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     board_page = context.new_page()
     errors: list[str] = []
     board_page.on("pageerror", lambda error: errors.append(str(error)))
-    board_page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    board_page.on("console", lambda msg: errors.append(msg.text) if is_page_error(msg) else None)
     board_page.add_init_script(FAKE_WEBSOCKET)
+    serve_board(board_page, board_config)
     board_page.clock.install(time=T0 - 2)
-    board_page.goto(render_board_page(tmp_path).as_uri())
+    board_page.goto(ORIGIN + BOARD_PATH)
     board_page.clock.pause_at(T0)
     yield board_page
     context.close()
     assert errors == [], "the page raised or logged errors"
+
+
+class FakeActions:
+    """The action endpoint: records each POST and answers it with the reply set for its action
+    (a 200 "OK" unless told otherwise). `hold()` keeps the next request in flight until
+    `release()`, to see the page while it waits."""
+
+    def __init__(self, page: Page) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.replies: dict[str, tuple[int, dict[str, Any]]] = {}
+        self.held: list[tuple[Route, str]] = []
+        self.holding = False
+        page.route(f"{ORIGIN}{ACTIONS_PATH}**", self._handle)
+
+    def reply(self, action: str, status: int, body: dict[str, Any]) -> None:
+        self.replies[action] = (status, body)
+
+    def hold(self) -> None:
+        self.holding = True
+
+    def release(self) -> None:
+        self.holding = False
+        for route, action in self.held:
+            self._answer(route, action)
+        self.held.clear()
+
+    def _handle(self, route: Route) -> None:
+        request = route.request
+        action = urlsplit(request.url).path.removeprefix(ACTIONS_PATH).strip("/")
+        self.requests.append(
+            {
+                "method": request.method,
+                "path": urlsplit(request.url).path,
+                "headers": request.all_headers(),
+                "json": request.post_data_json,
+            }
+        )
+        if self.holding:
+            self.held.append((route, action))
+        else:
+            self._answer(route, action)
+
+    def _answer(self, route: Route, action: str) -> None:
+        status, body = self.replies.get(action, (200, {"ok": True, "message": "OK"}))
+        route.fulfill(status=status, json=body)
+
+
+@pytest.fixture
+def actions(page: Page) -> FakeActions:
+    return FakeActions(page)
 
 
 @pytest.fixture
@@ -514,6 +679,484 @@ def test_pbx_strings_are_shown_as_text_never_as_markup(page: Page, server: FakeS
     assert page.evaluate("window.pwned") is None
 
 
+# ----- today's statistics --------------------------------------------------------------------
+
+
+def stat_values(page: Page) -> dict[str, str]:
+    return page.eval_on_selector_all(
+        ".stat",
+        "cells => Object.fromEntries(cells.map(c => "
+        "[c.dataset.stat, c.querySelector('.stat-value').textContent]))",
+    )
+
+
+def test_todays_statistics_show_a_dash_for_no_data_and_follow_deltas(
+    page: Page, server: FakeServer
+) -> None:
+    server.push(snapshot(1))
+    assert set(stat_values(page).values()) == {"–"}
+
+    server.push(delta(2, stats={"voicenter": day_stats()}))  # a day with no calls yet
+    assert stat_values(page) == {
+        "offered": "0", "answered": "0", "missed": "0", "abandon": "–",
+        "service_level": "–", "asa": "–", "aht": "–", "outbound": "0",
+    }  # fmt: skip
+    service_level = page.locator('.stat[data-stat="service_level"]')
+    assert service_level.locator(".stat-label").inner_text() == "SL 20 s"
+    caption = service_level.locator(".stat-caption")
+    assert caption.inner_text() == formula(20)
+    assert caption.is_visible()
+
+    busy_morning = day_stats(
+        offered=120, answered=110, missed=10, abandon_pct=8.3, service_level_pct=84.2,
+        asa_seconds=14.4, aht_seconds=185.0, outbound=40,
+    )  # fmt: skip
+    server.push(delta(3, stats={"voicenter": busy_morning}))
+
+    assert stat_values(page) == {
+        "offered": "120", "answered": "110", "missed": "10", "abandon": "8.3%",
+        "service_level": "84.2%", "asa": "0:14", "aht": "3:05", "outbound": "40",
+    }  # fmt: skip
+
+
+def test_statistics_of_several_sources_add_up_from_their_counts(
+    page: Page, server: FakeServer
+) -> None:
+    voicenter = day_stats(
+        offered=100, answered=90, missed=10, abandon_pct=10.0, service_level_pct=80.0,
+        asa_seconds=10.0, aht_seconds=200.0, outbound=7,
+    )  # fmt: skip
+    yemot = day_stats(
+        offered=50, answered=40, missed=10, abandon_pct=20.0, service_level_pct=60.0,
+        asa_seconds=25.0, aht_seconds=100.0, outbound=3,
+    )  # fmt: skip
+    yesterday = day_stats(day="2025-10-08", offered=999, answered=999)  # not refreshed yet
+
+    server.push(snapshot(1, stats={"voicenter": voicenter, "yemot": yemot, "old": yesterday}))
+
+    # Rates from the summed counts: SL (80 + 30) / 150, ASA and AHT weighted by answered calls.
+    assert stat_values(page) == {
+        "offered": "150", "answered": "130", "missed": "20", "abandon": "13.3%",
+        "service_level": "73.3%", "asa": "0:15", "aht": "2:49", "outbound": "10",
+    }  # fmt: skip
+    assert "yemot: 50 offered" in page.locator("#stats").get_attribute("title")
+
+    server.push(delta(2, stats={"yemot": {**yemot, "service_level_seconds": 30}}))
+
+    service_level = page.locator('.stat[data-stat="service_level"]')
+    assert service_level.locator(".stat-value").inner_text() == "–"
+    assert service_level.locator(".stat-caption").inner_text() == (
+        "sources use different SL thresholds"
+    )
+
+
+# ----- supervisors ---------------------------------------------------------------------------
+
+# Whatever is a control, or could become one.
+CONTROLS = "button, input, select, textarea, a[href], audio, dialog, [tabindex], [role=button]"
+
+
+def action_panel(page: Page):
+    return page.locator(".action-panel")
+
+
+def a_floor_with_something_to_act_on() -> dict[str, Any]:
+    return snapshot(
+        1,
+        agents=[
+            agent("voicenter:201", "Dana Levi", "talking", call_ids=["voicenter:c1"]),
+            agent("yemot:7", "Yossi Cohen"),
+            agent("virtualats:100", "Leyla Həsənova"),
+        ],
+        calls=[call("voicenter:c1", "inbound", "+972501234567", "201", answered_at=T0 - 75)],
+        queues=[
+            queue("voicenter:sales", "Sales", [("0501234567", T0 - 90), ("0529876543", T0 - 30)]),
+            queue("yemot:/1/2", "Support", [("0771112222", T0 - 20)]),
+        ],
+        stats={"voicenter": day_stats(offered=3, answered=3)},
+        recent_calls={
+            "voicenter": [recent_call("voicenter:r1", T0 - 300, recording_path="/rec/r1.mp3")]
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    "board_config",
+    [{**TV_CONFIG, "capabilities": SUPERVISOR_CONFIG["capabilities"]}],
+    ids=["tv-with-capabilities"],
+)
+def test_a_tv_shows_no_controls_at_all(page: Page, server: FakeServer) -> None:
+    server.push(a_floor_with_something_to_act_on())
+
+    tile(page, "voicenter:201").click()
+    queue_panel(page, "voicenter:sales").locator(".queue-caller").first.click()
+
+    assert page.locator(CONTROLS).count() == 0
+    assert page.locator(".is-actionable").count() == 0
+    assert page.locator("#recent").is_hidden()
+    assert page.locator(".recent-call, .toasts").count() == 0
+
+
+@as_supervisor
+def test_a_supervisor_calls_a_number_from_an_agent_tile(
+    page: Page, server: FakeServer, actions: FakeActions
+) -> None:
+    actions.reply(
+        "call",
+        200,
+        {"ok": True, "message": "Calling +972501234567 from ext. 201", "vendor_response": "{}"},
+    )
+    server.push(a_floor_with_something_to_act_on())
+
+    tile(page, "voicenter:201").click()
+    panel = action_panel(page)
+    expect(panel).to_be_visible()
+    assert panel.locator(".panel-title").inner_text() == "Dana Levi"
+    number = panel.get_by_role("textbox", name="Call a number")
+    expect(number).to_be_focused()
+    number.fill(" +972 (50) 123-4567 ")
+    panel.get_by_role("button", name="Call", exact=True).click()
+
+    toast = page.locator(".toast")
+    expect(toast).to_contain_text("Calling +972501234567 from ext. 201")
+    assert toast.locator(".toast-title").inner_text() == "Call +972 (50) 123-4567 from Dana Levi"
+    [request] = actions.requests
+    assert request["method"] == "POST"
+    assert request["path"] == "/api/actions/call/"
+    assert request["headers"]["x-csrftoken"] == CSRF_TOKEN
+    assert request["headers"]["content-type"] == "application/json"
+    assert request["json"] == {
+        "agent_id": "voicenter:201",
+        "number": "+972 (50) 123-4567",
+        "board": "floor",
+    }
+    expect(panel).to_be_hidden()  # done: back to the board, where it was opened
+    expect(tile(page, "voicenter:201")).to_be_focused()
+
+    page.clock.run_for(6000)
+    expect(toast).to_have_count(0)
+
+
+@as_supervisor
+def test_an_invalid_number_is_refused_before_any_request(
+    page: Page, server: FakeServer, actions: FakeActions
+) -> None:
+    server.push(a_floor_with_something_to_act_on())
+    tile(page, "voicenter:201").click()
+    panel = action_panel(page)
+    number = panel.get_by_role("textbox", name="Call a number")
+    error = panel.locator(".panel-error")
+
+    for bad in ["12", "050-CALL-NOW", "050+1234567", "++972501234567", "1" * 21, ""]:
+        number.fill(bad)
+        panel.get_by_role("button", name="Call", exact=True).click()
+        expect(error).to_contain_text("Enter 3–20 digits")
+        assert number.get_attribute("aria-invalid") == "true", bad
+        expect(number).to_be_focused()
+
+    number.fill("0")  # typing clears the complaint
+    expect(error).to_be_hidden()
+    assert actions.requests == []
+    expect(panel).to_be_visible()
+
+
+@as_supervisor
+def test_hanging_up_a_call_takes_a_confirmation(
+    page: Page, server: FakeServer, actions: FakeActions
+) -> None:
+    actions.reply("hangup", 200, {"ok": True, "message": "Call ended"})
+    server.push(a_floor_with_something_to_act_on())
+    tile(page, "voicenter:201").click()
+    panel = action_panel(page)
+    row = panel.locator('.panel-row[data-call-id="voicenter:c1"]')
+    assert row.locator(".panel-party").inner_text() == "+972501234567"
+    assert row.locator(".panel-timer").inner_text() == "1:15"
+
+    row.get_by_role("button", name="Hang up").click()
+    assert actions.requests == []
+    expect(row.locator(".panel-question")).to_have_text("Hang up the call with +972501234567?")
+    expect(row.get_by_role("button", name="Cancel")).to_be_focused()
+    row.locator(".panel-confirm").get_by_role("button", name="Hang up").click()
+
+    expect(page.locator(".toast")).to_contain_text("Call ended")
+    assert [r["json"] for r in actions.requests] == [{"call_id": "voicenter:c1", "board": "floor"}]
+
+
+@as_supervisor
+def test_kick_asks_for_confirmation_shows_each_calls_status_and_removes_the_caller_until_the_server_says(  # noqa: E501
+    page: Page, server: FakeServer, actions: FakeActions
+) -> None:
+    vendor = {"status": {"805c1f2a": "Call not found", "f6651ab9": "OK"}}
+    actions.reply(
+        "kick",
+        200,
+        {"ok": True, "message": "Removed from Sales", "vendor_response": json.dumps(vendor)},
+    )
+    floor = a_floor_with_something_to_act_on()
+    server.push(floor)
+    sales = queue_panel(page, "voicenter:sales")
+
+    sales.locator(".queue-caller", has_text="0501234567").click()
+    panel = action_panel(page)
+    confirm = panel.locator(".panel-confirm")
+    expect(confirm.locator(".panel-question")).to_have_text("Remove 0501234567 from Sales?")
+    expect(confirm.get_by_role("button", name="Cancel")).to_be_focused()
+    assert confirm.locator("option").all_inner_texts() == [
+        "Nowhere (just remove)",
+        "Voicemail",
+        "Night queue",
+    ]
+    assert actions.requests == []
+    confirm.locator("select").select_option(label="Voicemail")
+    confirm.get_by_role("button", name="Remove", exact=True).click()
+
+    toast = page.locator(".toast")
+    expect(toast).to_contain_text("Removed from Sales")
+    assert toast.locator(".toast-status").evaluate_all(
+        "items => items.map(i => [...i.children].map(c => c.textContent))"
+    ) == [["805c1f2a", "Call not found"], ["f6651ab9", "OK"]]
+    assert [r["json"] for r in actions.requests] == [
+        {
+            "call_id": "voicenter:sales-w0",
+            "queue_id": "voicenter:sales",
+            "more_data": "vm-100",
+            "board": "floor",
+        }
+    ]
+    # Gone from the card at once, marked as not yet confirmed; the model is untouched.
+    assert sales.locator(".queue-caller-phone").all_inner_texts() == ["0529876543"]
+    assert sales.locator(".queue-count-value").inner_text() == "1"
+    assert "is-optimistic" in sales.get_attribute("class")
+    assert page.evaluate("window.wallboard.state.queues['voicenter:sales'].waiting.length") == 2
+
+    # The vendor had not let go of the caller after all: the server's snapshot wins.
+    floor["version"] = 2
+    server.push(floor)
+
+    assert sales.locator(".queue-caller-phone").all_inner_texts() == ["0501234567", "0529876543"]
+    assert "is-optimistic" not in sales.get_attribute("class")
+
+
+@as_supervisor
+def test_pause_shows_the_agent_paused_at_once_until_the_server_says_otherwise(
+    page: Page, server: FakeServer, actions: FakeActions
+) -> None:
+    server.push(
+        snapshot(1, agents=[agent("voicenter:201", "Dana Levi"), agent("voicenter:202", "Ben")])
+    )
+    dana = tile(page, "voicenter:201")
+    dana.click()
+    pause = action_panel(page).get_by_role("button", name="Pause")
+
+    actions.hold()
+    pause.click()
+    expect(pause).to_be_disabled()  # no second request while the first is in flight
+    assert len(actions.requests) == 1
+    actions.release()
+
+    expect(dana).to_have_class(re.compile(r"\bstate-paused\b.*\bis-optimistic\b"))
+    assert dana.locator(".agent-state").inner_text().lower() == "paused"
+    assert page.evaluate("window.wallboard.state.agents['voicenter:201'].state") == "available"
+    assert [r["json"] for r in actions.requests] == [
+        {"agent_id": "voicenter:201", "board": "floor"}
+    ]
+    assert actions.requests[0]["path"] == "/api/actions/pause/"
+    dana.click()  # the panel now offers the way back
+    expect(action_panel(page).get_by_role("button", name="Unpause")).to_be_visible()
+    page.keyboard.press("Escape")
+
+    server.push(delta(2, agents={"voicenter:202": agent("voicenter:202", "Ben", "talking")}))
+    assert "is-optimistic" in dana.get_attribute("class")  # news about Ben says nothing of Dana
+    server.push(delta(3, agents={"voicenter:201": agent("voicenter:201", "Dana Levi", "paused")}))
+
+    assert re.search(r"\bstate-paused\b", dana.get_attribute("class"))
+    assert "is-optimistic" not in dana.get_attribute("class")
+
+
+@as_supervisor
+def test_a_guess_the_server_never_confirms_lapses(
+    page: Page, server: FakeServer, actions: FakeActions
+) -> None:
+    server.push(snapshot(1, agents=[agent("voicenter:201", "Dana Levi")]))
+    dana = tile(page, "voicenter:201")
+    dana.click()
+    action_panel(page).get_by_role("button", name="Pause").click()
+    expect(dana).to_have_class(re.compile(r"\bis-optimistic\b"))
+
+    for second in range(12):  # the server keeps the board alive but never mentions Dana
+        server.push(delta(2 + second, sources={"voicenter": source_health("voicenter")}))
+        page.clock.run_for(1000)
+    page.clock.run_for(1000)
+
+    assert "state-available" in dana.get_attribute("class")
+    assert "is-optimistic" not in dana.get_attribute("class")
+
+
+@as_supervisor
+def test_a_vendor_failure_shows_the_vendors_error_and_changes_nothing(
+    page: Page, server: FakeServer, actions: FakeActions
+) -> None:
+    vendor_says = '{"ERRORCODE": 3, "ERROR": "<b>Agent not logged in</b>"}'
+    actions.reply(
+        "pause",
+        502,
+        {
+            "ok": False,
+            "message": "Voicenter refused: agent not logged in",
+            "vendor_response": vendor_says,
+        },
+    )
+    server.push(snapshot(1, agents=[agent("voicenter:201", "Dana Levi")]))
+    dana = tile(page, "voicenter:201")
+    dana.click()
+    pause = action_panel(page).get_by_role("button", name="Pause")
+    pause.click()
+
+    toast = page.locator(".toast.is-error")
+    expect(toast).to_contain_text("Voicenter refused: agent not logged in")
+    assert toast.get_attribute("role") == "alert"
+    assert toast.locator(".toast-vendor").inner_text() == vendor_says
+    assert toast.locator("b").count() == 0
+    expect(pause).to_be_enabled()
+    expect(pause).to_be_focused()  # still open, ready to try again or close
+    assert "state-available" in dana.get_attribute("class")
+    assert "is-optimistic" not in dana.get_attribute("class")
+
+
+@as_supervisor
+def test_an_error_without_the_endpoints_json_is_still_reported(
+    page: Page, server: FakeServer, actions: FakeActions
+) -> None:
+    server.push(snapshot(1, agents=[agent("voicenter:201", "Dana Levi")]))
+    page.route(
+        f"{ORIGIN}{ACTIONS_PATH}pause/",
+        lambda route: route.fulfill(status=403, body="<h1>CSRF verification failed</h1>"),
+    )
+    tile(page, "voicenter:201").click()
+    action_panel(page).get_by_role("button", name="Pause").click()
+
+    expect(page.locator(".toast.is-error .toast-message")).to_have_text(
+        "The server answered 403 Forbidden"
+    )
+
+
+@as_supervisor
+def test_the_action_panel_works_from_the_keyboard(
+    page: Page, server: FakeServer, actions: FakeActions
+) -> None:
+    server.push(a_floor_with_something_to_act_on())
+    dana = tile(page, "voicenter:201")
+    dana.focus()
+    page.keyboard.press("Enter")
+    panel = action_panel(page)
+    expect(panel.get_by_role("textbox", name="Call a number")).to_be_focused()
+
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    expect(dana).to_be_focused()
+
+    sales = queue_panel(page, "voicenter:sales")
+    sales.focus()
+    page.keyboard.press(" ")
+    remove_first = panel.get_by_role("button", name="Remove 0501234567")
+    expect(remove_first).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(panel.get_by_role("button", name="Cancel")).to_be_focused()
+    page.keyboard.press("Enter")  # Cancel: back to where the question came from
+    expect(panel.locator(".panel-confirm")).to_have_count(0)
+    expect(remove_first).to_be_focused()
+    assert actions.requests == []
+
+
+@as_supervisor
+def test_only_actions_the_source_supports_are_offered(page: Page, server: FakeServer) -> None:
+    server.push(a_floor_with_something_to_act_on())
+
+    tile(page, "yemot:7").click()  # yemot can only place calls
+    panel = action_panel(page)
+    expect(panel.get_by_role("textbox", name="Call a number")).to_be_visible()
+    assert panel.get_by_role("button", name=re.compile("Pause|Unpause|Hang up")).count() == 0
+    page.keyboard.press("Escape")
+
+    virtualats = tile(page, "virtualats:100")  # can do nothing: not even clickable
+    assert virtualats.get_attribute("tabindex") is None
+    virtualats.click()
+    expect(panel).to_be_hidden()
+    assert queue_panel(page, "yemot:/1/2").get_attribute("tabindex") is None
+    assert queue_panel(page, "voicenter:sales").get_attribute("tabindex") == "0"
+
+
+@as_supervisor
+def test_recent_calls_are_listed_newest_first_with_a_link_to_each_recording(
+    page: Page, server: FakeServer
+) -> None:
+    floor = snapshot(
+        1,
+        recent_calls={
+            "voicenter": [
+                recent_call("voicenter:r2", T0 - 100, recording_path="/rec/r2.mp3"),
+                recent_call("voicenter:r1", T0 - 900, disposition="missed", talk_seconds=0),
+            ],
+            "yemot": [
+                recent_call(
+                    "yemot:r3",
+                    T0 - 500,
+                    direction="outbound",
+                    caller="7",
+                    callee="0771112222",
+                    agent_extension="7",
+                    recording_path="https://elsewhere.example/r3.mp3",
+                ),
+                recent_call("yemot:r4", T0 - 50, recording_path="javascript:alert(1)"),
+            ],
+        },
+    )
+    server.push(floor)
+    rows = page.locator(".recent-call")
+
+    assert page.locator("#recent").is_visible()
+    assert rows.evaluate_all("rows => rows.map(r => r.dataset.id)") == [
+        "yemot:r4", "voicenter:r2", "yemot:r3", "voicenter:r1",
+    ]  # fmt: skip
+    assert rows.nth(1).locator(".recent-party").inner_text() == "+972501112233"
+    assert rows.nth(1).locator(".recent-detail").inner_text() == "ext. 201 · 1:35"
+    assert rows.nth(2).locator(".recent-party").inner_text() == "0771112222"  # outbound: callee
+    assert rows.nth(3).locator(".recent-disposition").inner_text().lower() == "missed"
+    links = page.locator(".recent-play[href]")
+    assert links.evaluate_all("links => links.map(a => a.href)") == [f"{ORIGIN}/rec/r2.mp3"]
+    assert links.first.get_attribute("target") == "_blank"
+
+    server.push(delta(2, recent_calls={"yemot": None}))
+    assert rows.evaluate_all("rows => rows.map(r => r.dataset.id)") == [
+        "voicenter:r2", "voicenter:r1",
+    ]  # fmt: skip
+
+
+# ----- new code on long-running TVs ----------------------------------------------------------
+
+
+def test_a_snapshot_with_new_code_reloads_the_page_at_most_once_a_minute(
+    page: Page, server: FakeServer
+) -> None:
+    reloads: list[str] = []
+    page.on("request", lambda r: reloads.append(r.url) if r.resource_type == "document" else None)
+    server.push(snapshot(1))  # the same code: stay
+    assert reloads == []
+
+    with page.expect_navigation():
+        server.push(snapshot(2, code_version="f00d2"))
+    assert reloads == [ORIGIN + BOARD_PATH]
+
+    # This server still hands out the old page: no reload loop, one more try a minute on.
+    server.accept()
+    server.push(snapshot(3, code_version="f00d2"))
+    page.clock.run_for(59_000)
+    assert len(reloads) == 1
+    with page.expect_navigation():
+        page.clock.run_for(1_000)
+    assert len(reloads) == 2
+
+
 # ----- the look on a 1080p TV ----------------------------------------------------------------
 
 FIRST_NAMES = [
@@ -572,7 +1215,17 @@ def busy_floor(agent_count: int) -> dict[str, Any]:
         source_health("virtualats", ok=False, age=42, last_error="HTTP 502 Bad Gateway"),
         source_health("yemot", latency_ms=95),
     ]
-    return snapshot(1, agents=agents, calls=calls, queues=queues, sources=sources)
+    stats = {
+        "voicenter": day_stats(
+            offered=1214, answered=1091, missed=123, abandon_pct=10.1, service_level_pct=82.2,
+            asa_seconds=14.3, aht_seconds=3792.6, outbound=887,
+        ),
+        "yemot": day_stats(
+            offered=58, answered=49, missed=9, abandon_pct=15.5, service_level_pct=74.1,
+            asa_seconds=22.0, aht_seconds=141.0, outbound=12,
+        ),
+    }  # fmt: skip
+    return snapshot(1, agents=agents, calls=calls, queues=queues, sources=sources, stats=stats)
 
 
 # Nothing on a tile or queue card may be cut off; only a long name may end in an ellipsis.
@@ -611,6 +1264,15 @@ def test_a_busy_board_fits_one_1080p_screen_in_tv_sized_type(
     assert max(bottoms) <= 1080, "agent tiles run off the bottom of the screen"
     assert page.evaluate("document.documentElement.scrollHeight") <= 1080
     assert page.evaluate(FIND_CLIPPED_PARTS) == []
+    # Today's figures, four-digit counts and an AHT over an hour included, all on one line.
+    assert page.locator(".stat-value").all_inner_texts() == [
+        "1272", "1140", "132", "10.4%", "81.8%", "0:15", "1:00:36", "899",
+    ]  # fmt: skip
+    strip = page.eval_on_selector(
+        "#stats", "s => ({scroll: s.scrollWidth, client: s.clientWidth, height: s.offsetHeight})"
+    )
+    assert strip["scroll"] <= strip["client"], "the statistics strip is cut off"
+    assert strip["height"] <= 50
     sizes = page.evaluate(
         """() => ({
             name: parseFloat(getComputedStyle(document.querySelector('.agent-name')).fontSize),

@@ -25,6 +25,7 @@ from wallboard.board import sources, store
 from wallboard.board.messages import delta_text, encode_changes
 from wallboard.board.services import board_slugs
 from wallboard.board.stats import DayStats, day_stats
+from wallboard.hooks.services import end_finished_calls
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -35,6 +36,10 @@ log = logging.getLogger(__name__)
 OVERLAP = timedelta(hours=2)
 KEEP_SECONDS = 2 * 24 * 3600
 RECENT_CALLS = 8
+# Sources whose live calls come from webhooks: told which calls history shows as finished.
+FINISHED_CALL_HANDLERS: dict[str, Callable[[set[str], float], None]] = {
+    "virtualats": end_finished_calls,
+}
 
 
 class RecentCall(msgspec.Struct, kw_only=True):
@@ -68,6 +73,8 @@ def refresh_stats(source: str, now: float | None = None) -> DayStats | None:
         log.warning("%s history failed: %s; today's figures keep their last values", source, exc)
         return None
     remember(calls_key, cursor_key, fresh, now)
+    if source in FINISHED_CALL_HANDLERS:
+        FINISHED_CALL_HANDLERS[source]({c.id for c in fresh}, now)
     calls = [c for c in load_calls(calls_key) if c.started_at >= day_start.timestamp()]
     stats = day_stats(day, calls, settings.WALLBOARD_SERVICE_LEVEL_SECONDS)
     publish_stats(source, stats, recent_calls(source, calls), now)

@@ -88,7 +88,8 @@ def commit(
     with client().pipeline() as pipe:
         while True:
             try:
-                pipe.watch(*keys)
+                if keys:
+                    pipe.watch(*keys)
                 versions = [int(v or 0) + 1 for v in pipe.mget(keys)] if keys else []
                 pipe.multi()
                 pipe.mset(dict(writes))
