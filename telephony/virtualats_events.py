@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import msgspec
 
-from telephony.model import AgentState, Call, CallStatus, Snapshot, prefixed
+from telephony.model import (
+    AgentState,
+    Call,
+    CallStatus,
+    Queue,
+    Snapshot,
+    WaitingCaller,
+    prefixed,
+)
 from telephony.virtualats_history import parse_call_date
 from telephony.virtualats_presence import presence_state
 
@@ -29,6 +37,7 @@ if TYPE_CHECKING:
 
 SOURCE = "virtualats"
 # When an agent has several calls, the tile shows the most engaged one.
+INCOMING_QUEUE_ID = f"{SOURCE}:incoming"
 ENGAGEMENT: tuple[CallStatus, ...] = ("talking", "hold", "dialing", "ringing")
 
 
@@ -172,7 +181,26 @@ def settle(snapshot: Snapshot, calls: dict[str, Call], now: float) -> Snapshot:
         agent_id: with_calls(agent, calls_of(agent_id, calls.values()), now)
         for agent_id, agent in snapshot.agents.items()
     }
-    return msgspec.structs.replace(snapshot, agents=agents, calls=calls)
+    return msgspec.structs.replace(
+        snapshot, agents=agents, calls=calls, queues=incoming_queue(calls)
+    )
+
+
+def incoming_queue(calls: dict[str, Call]) -> dict[str, Queue]:
+    """VirtualATS has no queue API, and an inbound call names its extension only once answered:
+    callers still ringing are shown as waiting in one "Incoming" queue, so none is invisible."""
+    waiting = [
+        WaitingCaller(call_id=call.id, phone=call.caller, joined_at=call.started_at or 0)
+        for call in calls.values()
+        if call.direction == "inbound" and call.status == "ringing" and call.agent_id is None
+    ]
+    queue = Queue(
+        id=INCOMING_QUEUE_ID,
+        source=SOURCE,
+        name="Incoming",
+        waiting=sorted(waiting, key=lambda w: w.joined_at),
+    )
+    return {queue.id: queue}
 
 
 def with_calls(agent: Agent, calls: list[Call], now: float) -> Agent:
@@ -191,7 +219,7 @@ def merge_poll(previous: Snapshot | None, fetched: Snapshot) -> Snapshot:
     the timer on a tile.
     """
     if previous is None:
-        return fetched
+        return msgspec.structs.replace(fetched, queues=incoming_queue({}))
     agents = {}
     for agent_id, polled in fetched.agents.items():
         calls = calls_of(agent_id, previous.calls.values())
@@ -201,7 +229,10 @@ def merge_poll(previous: Snapshot | None, fetched: Snapshot) -> Snapshot:
         agents[agent_id] = msgspec.structs.replace(
             polled, state=state, state_since=since, call_ids=[call.id for call in calls]
         )
-    return msgspec.structs.replace(fetched, agents=agents, calls=dict(previous.calls))
+    calls = dict(previous.calls)
+    return msgspec.structs.replace(
+        fetched, agents=agents, calls=calls, queues=incoming_queue(calls)
+    )
 
 
 def calls_of(agent_id: str, calls: Iterable[Call]) -> list[Call]:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,10 @@ import pytest
 from django.conf import settings as django_settings
 
 from telephony.simulator.server import SimulatorServer
+from tests.conftest import start_simulator
 from wallboard.embedded_redis import free_port
+
+CRM_KEY = "e2e-crm-key"
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -89,41 +93,43 @@ def _wait_for_port(port: int, processes: list[subprocess.Popen[bytes]], timeout:
     raise RuntimeError(f"nothing listened on port {port} within {timeout} s")
 
 
+@dataclass
+class LiveBoard:
+    url: str
+    simulator: SimulatorServer
+
+
 @pytest.fixture
-def live_board(simulator: SimulatorServer, transactional_db: None, tmp_path: Path) -> Iterator[str]:
+def live_board(settings: Any, transactional_db: None, tmp_path: Path) -> Iterator[LiveBoard]:
     """Daphne and a Celery worker with embedded beat, as separate processes, sharing the test's
-    Redis and database and polling the simulator every 0.5 s. Yields the server's base URL."""
+    Redis and database, polling the simulator every 0.5 s and receiving its VirtualATS webhook."""
     port = free_port()
+    settings.VIRTUALATS_CRM_API_KEY = CRM_KEY
+    simulator = start_simulator(
+        settings, crm_webhook_url=f"http://127.0.0.1:{port}/hooks/virtualats/", crm_api_key=CRM_KEY
+    )
+    voicenter, virtualats = (settings.WALLBOARD_SOURCES[s] for s in ("voicenter", "virtualats"))
     env = {
         **os.environ,
         "WALLBOARD_DB_PATH": str(django_settings.DATABASES["default"]["NAME"]),
-        "VOICENTER_CODE": "sim-code",
-        "VOICENTER_BASE_URL": f"{simulator.base_url}/voicenter/comet/API",
         "WALLBOARD_POLL_SECONDS": "0.5",
+        "VOICENTER_CODE": voicenter["code"],
+        "VOICENTER_BASE_URL": voicenter["base_url"],
+        "VIRTUALATS_PUBLIC_KEY": virtualats["public_key"],
+        "VIRTUALATS_SECRET_KEY": virtualats["secret_key"],
+        "VIRTUALATS_BASE_URL": virtualats["base_url"],
+        "VIRTUALATS_CRM_API_KEY": CRM_KEY,
     }
     python = sys.executable
     commands = [
         [python, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "wallboard.asgi:application"],
-        [
-            python,
-            "-m",
-            "celery",
-            "-A",
-            "wallboard",
-            "worker",
-            "--beat",
-            "--pool",
-            "solo",
-            "-l",
-            "warning",
-            "-s",
-            str(tmp_path / "beat-schedule"),
-        ],
+        [python, "-m", "celery", "-A", "wallboard", "worker", "--beat", "--pool", "solo"]
+        + ["-l", "warning", "-s", str(tmp_path / "beat-schedule")],
     ]
     processes = [subprocess.Popen(c, cwd=BASE_DIR, env=env) for c in commands]
     try:
         _wait_for_port(port, processes, timeout=30)
-        yield f"http://127.0.0.1:{port}"
+        yield LiveBoard(f"http://127.0.0.1:{port}", simulator)
     finally:
         for process in processes:
             process.terminate()
@@ -132,3 +138,4 @@ def live_board(simulator: SimulatorServer, transactional_db: None, tmp_path: Pat
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+        simulator.stop()

@@ -266,8 +266,22 @@ def talking_call(agent_id: str = "virtualats:100") -> Call:
     )
 
 
-def test_merge_poll_without_a_previous_snapshot_is_the_poll(board):
-    assert merge_poll(None, board) is board
+def test_merge_poll_without_a_previous_snapshot_is_the_poll_with_an_empty_incoming_queue(board):
+    merged = merge_poll(None, board)
+    assert merged.agents == board.agents and merged.calls == {}
+    assert merged.queues["virtualats:incoming"].waiting == []
+
+
+def test_an_inbound_call_waits_in_the_incoming_queue_until_an_extension_answers(board, doc_event):
+    ringing = apply_crm_event(board, event(doc_event, "NEW", answeredNumber=""), 10.0, set())
+    [waiting] = ringing.snapshot.queues["virtualats:incoming"].waiting
+    assert (waiting.call_id, waiting.phone) == (
+        "virtualats:3489655c982f4e46b9c9ca975b031781",
+        "994557967473",
+    )
+    answered = apply_crm_event(ringing.snapshot, event(doc_event, "UPDATE"), 20.0, set())
+    assert answered.snapshot.queues["virtualats:incoming"].waiting == []
+    assert answered.snapshot.agents["virtualats:100"].state == "talking"
 
 
 def test_merge_poll_keeps_live_calls_and_their_agents_state(board):
