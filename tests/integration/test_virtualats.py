@@ -65,13 +65,18 @@ def ring_an_idle_extension(server: SimulatorServer) -> tuple[str, str]:
     raise AssertionError("every simulated extension is busy or offline")
 
 
-async def open_board(slug: str) -> WebsocketCommunicator:
+async def open_board_raw(slug: str) -> WebsocketCommunicator:
     board, _ = await sync_to_async(Board.objects.get_or_create)(slug=slug, defaults={"name": slug})
     token = await sync_to_async(board.issue_tv_token)()
     communicator = WebsocketCommunicator(
         application, f"/ws/boards/{slug}/?token={token}", headers=[(b"origin", b"http://localhost")]
     )
     assert (await communicator.connect())[0]
+    return communicator
+
+
+async def open_board(slug: str) -> WebsocketCommunicator:
+    communicator = await open_board_raw(slug)
     await communicator.receive_json_from()  # the snapshot
     return communicator
 
@@ -236,6 +241,25 @@ def test_todays_stats_come_from_history_and_survive_losing_redis(
     )
     store.client().flushdb()
     assert history.refresh_stats("virtualats") == stats
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_a_board_opened_later_gets_todays_stats_and_recent_calls_in_its_snapshot(
+    simulator: SimulatorServer,
+) -> None:
+    stats = await sync_to_async(history.refresh_stats)("virtualats")
+    board = await open_board_raw("floor")
+    state = (await board.receive_json_from())["state"]
+    assert state["stats"]["virtualats"] == msgspec.to_builtins(stats)
+    recent = state["recent_calls"]["virtualats"]
+    assert 0 < len(recent) <= 8
+    assert recent == sorted(recent, key=lambda c: c["started_at"], reverse=True)
+    with_recording = [c for c in recent if c["recording_path"]]
+    assert with_recording and with_recording[0]["recording_path"].startswith(
+        "/recordings/virtualats/"
+    )
+    await board.disconnect()
 
 
 @pytest.mark.django_db(transaction=True)

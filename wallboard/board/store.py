@@ -138,7 +138,7 @@ def merge_state(sources: list[str], blobs: list[bytes | None]) -> BoardState:
             else SourceHealth(source=source, ok=False, last_error="no data yet")
         )
         if stats_raw is not None:
-            state["stats"][source] = msgspec.json.Raw(stats_raw)
+            state["stats"][source] = msgspec.Raw(stats_raw)
         if recent_raw is not None:
-            state["recent_calls"][source] = msgspec.json.Raw(recent_raw)
+            state["recent_calls"][source] = msgspec.Raw(recent_raw)
     return state
