@@ -72,7 +72,7 @@ def _start_simulator() -> subprocess.Popen[bytes]:
     args += ["--speed", os.environ.get("WALLBOARD_SIM_SPEED", "1")]
     args += ["--virtualats-webhook-url", f"http://127.0.0.1:{web_port}/hooks/virtualats/"]
     # Codes and keys reach the simulator through its environment ($VOICENTER_CODE, ...).
-    return subprocess.Popen(args, cwd=BASE_DIR)
+    return _spawn(args)
 
 
 def _start_services() -> list[tuple[str, subprocess.Popen[bytes]]]:
@@ -85,7 +85,13 @@ def _start_services() -> list[tuple[str, subprocess.Popen[bytes]]]:
         "worker": [*celery, "worker", "-l", "warning", "--concurrency", "2", "-n", "poller@%h"],
         "beat": [*celery, "beat", "-l", "warning", "-s", schedule],
     }
-    return [(name, subprocess.Popen(args, cwd=BASE_DIR)) for name, args in commands.items()]
+    return [(name, _spawn(args)) for name, args in commands.items()]
+
+
+def _spawn(args: list[str]) -> subprocess.Popen[bytes]:
+    # Own session: Ctrl-C reaches only this supervisor, which then stops everything in order
+    # (web first, Redis last) instead of every process dying at once and logging about it.
+    return subprocess.Popen(args, cwd=BASE_DIR, start_new_session=True)
 
 
 def _announce() -> None:
@@ -110,6 +116,8 @@ def _run(args: list[str]) -> str:
 
 def _supervise(children: list[tuple[str, subprocess.Popen[bytes]]]) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Started from a script with `&`, SIGINT arrives ignored; Ctrl-C must still stop everything.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         while True:
             for name, process in children:
@@ -122,7 +130,7 @@ def _supervise(children: list[tuple[str, subprocess.Popen[bytes]]]) -> int:
 
 
 def _stop(children: list[tuple[str, subprocess.Popen[bytes]]]) -> None:
-    for _, process in children:
+    for _, process in reversed(children):  # beat, worker, web, then the simulator
         if process.poll() is None:
             process.terminate()
     deadline = time.monotonic() + 10

@@ -56,7 +56,9 @@ def start(data_dir: Path | None = None, port: int | None = None) -> EmbeddedRedi
         *("--port", str(port), "--bind", "127.0.0.1", "--dir", str(workdir)),
         *("--save", "", "--appendonly", "no", "--loglevel", "warning"),
     ]
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+    process = subprocess.Popen(
+        args, stdout=subprocess.DEVNULL, preexec_fn=_die_with_parent, start_new_session=True
+    )
     server = EmbeddedRedis(process, f"redis://127.0.0.1:{port}/0", port)
     _wait_until_ready(server)
     return server
