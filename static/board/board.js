@@ -7,6 +7,9 @@
  * there is exactly one interval, and every failure path ends in a reconnect.
  *
  * PBX-provided strings (names, numbers, reasons) are only ever written with textContent.
+ *
+ * Loaded first; board-stats.js (today's figures) and board-actions.js (supervisors' controls)
+ * follow and build on window.wallboardCore (see the end of this file).
  */
 (function wallboard() {
   "use strict";
@@ -17,7 +20,11 @@
   const STATES = [
     "available", "ringing", "dialing", "talking", "hold", "paused", "offline", "unknown",
   ];
-  const COLLECTIONS = ["agents", "calls", "queues", "sources"];
+  // stats and recent_calls are keyed by source: {source: DayStats} and {source: [call, ...]}.
+  const COLLECTIONS = ["agents", "calls", "queues", "sources", "stats", "recent_calls"];
+  const AGENT_ACTIONS = ["call", "hangup", "pause", "unpause"];
+  const RELOAD_MIN_INTERVAL_MS = 60000;
+  const RELOAD_KEY = "wallboard.reloadedAt";
   // Bigger floors get smaller tiles and shorter caller lists so 60 agents fit one 1080p screen.
   const DENSITIES = [
     { upTo: 20, className: "density-roomy", callersShown: 4 },
@@ -54,6 +61,10 @@
   const staleAfterSeconds = 3 * (Number(config.poll_seconds) || 2);
   const waitWarnSeconds = Number(config.wait_warn_seconds) || 60;
   const waitAlertSeconds = Number(config.wait_alert_seconds) || 180;
+  // A guess the server never confirms (nor contradicts) lapses after twice the staleness time.
+  const guessTtlMs = 2 * staleAfterSeconds * 1000;
+  // Only a logged-in supervisor's page carries capabilities; a TV has none, so no controls.
+  const capabilities = (config.can_act === true && config.capabilities) || {};
   const collator = new Intl.Collator(document.documentElement.lang || undefined, {
     numeric: true, sensitivity: "base",
   });
@@ -63,12 +74,21 @@
 
   // ----- the local model -----------------------------------------------------------------------
 
-  const model = { agents: {}, calls: {}, queues: {}, sources: {} };
+  const model = Object.fromEntries(COLLECTIONS.map((name) => [name, {}]));
   let version = null;
   let offsetSeconds = 0;
   // Deltas only make sense on top of a snapshot; true from connect (or a gap) until one arrives.
   let awaitingSnapshot = true;
   let density = null;
+  let reloadTimer = null;
+
+  // Supervisors see an action's expected effect at once, kept apart from the model so the
+  // server's word always wins: any snapshot, or a delta naming the entity, drops the guess.
+  const guesses = {
+    agents: new Map(), // id -> { patch, until }
+    queues: new Map(), // id -> { gone: Set of waiting call ids, until }
+  };
+  const updateListeners = [];
 
   const link = {
     socket: null,
@@ -220,7 +240,11 @@
     // Accepted whatever its version: after a server restart the counter may have gone back.
     version = message.version;
     awaitingSnapshot = false;
+    guesses.agents.clear();
+    guesses.queues.clear();
     renderEverything();
+    notifyUpdate(COLLECTIONS);
+    checkCodeVersion(message.code_version);
     // Only a snapshot that rendered proves the connection works, so only it resets the backoff.
     link.connected = true;
     link.attempt = 0;
@@ -238,9 +262,11 @@
       requestResync();
       return;
     }
-    applyChanges(message.changes || {});
+    const changes = message.changes || {};
+    applyChanges(changes);
     version = message.version;
     markApplied();
+    notifyUpdate(Object.keys(changes));
   }
 
   // Sent once per gap: further deltas are ignored until the snapshot answers it.
@@ -256,6 +282,8 @@
         else model[name][id] = entity;
       }
     }
+    for (const id of Object.keys(changes.agents || {})) guesses.agents.delete(id);
+    for (const id of Object.keys(changes.queues || {})) guesses.queues.delete(id);
     renderAgents(agentsTouchedBy(changes));
     for (const id of Object.keys(changes.queues || {})) renderQueue(id);
     for (const name of Object.keys(changes.sources || {})) renderSource(name);
@@ -276,6 +304,45 @@
     link.lastUpdateAt = Date.now();
     dom.body.dataset.version = String(version);
     renderConnection();
+  }
+
+  // ----- new code on long-running TVs ----------------------------------------------------------
+  // A TV keeps one page open for weeks; after a deploy the snapshot carries the new code's
+  // fingerprint and the page reloads itself. At most once a minute, remembered across the reload,
+  // so a server still handing out the old files cannot make a TV reload in a loop.
+
+  function checkCodeVersion(serverVersion) {
+    const ours = config.code_version;
+    if (!serverVersion || !ours || serverVersion === ours) {
+      clearTimeout(reloadTimer);
+      reloadTimer = null;
+      return;
+    }
+    if (reloadTimer !== null) return;
+    const sinceLast = Date.now() - lastReloadAt();
+    // A clock set back makes sinceLast negative: then wait the full minute, not longer.
+    const wait = Math.min(RELOAD_MIN_INTERVAL_MS, Math.max(0, RELOAD_MIN_INTERVAL_MS - sinceLast));
+    if (wait === 0) reloadForNewCode();
+    else reloadTimer = setTimeout(reloadForNewCode, wait);
+  }
+
+  function lastReloadAt() {
+    try {
+      return Number(sessionStorage.getItem(RELOAD_KEY)) || 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  // Without storage the page could not tell a fresh reload from an old one: it stays put.
+  function reloadForNewCode() {
+    try {
+      sessionStorage.setItem(RELOAD_KEY, String(Date.now()));
+    } catch (error) {
+      console.warn("wallboard: new code on the server, but cannot reload safely", error);
+      return;
+    }
+    location.reload();
   }
 
   // ----- time ----------------------------------------------------------------------------------
@@ -327,6 +394,7 @@
     for (const node of timers) updateTimer(node, now);
     setText(dom.clock, clockFormat.format(new Date(now * 1000)));
     for (const name of sourcePills.keys()) renderSourceStatus(name, now);
+    expireGuesses(Date.now());
     checkWatchdog();
     renderConnection();
   }
@@ -347,6 +415,18 @@
 
   function setClassName(node, className) {
     if (node.className !== className) node.className = className;
+  }
+
+  // Supervisors open a panel from a tile or card: keyboard reachable, announced as a button.
+  function setInteractive(node, interactive) {
+    if (node.hasAttribute("tabindex") === interactive) return;
+    if (interactive) {
+      node.setAttribute("tabindex", "0");
+      node.setAttribute("role", "button");
+      node.setAttribute("aria-haspopup", "dialog");
+    } else {
+      for (const name of ["tabindex", "role", "aria-haspopup"]) node.removeAttribute(name);
+    }
   }
 
   function timerNode(className) {
@@ -396,7 +476,7 @@
   }
 
   function renderAgent(id) {
-    const agent = model.agents[id];
+    const agent = agentView(id);
     const tile = agentTiles.get(id);
     if (!agent) {
       if (tile) tile.root.remove();
@@ -436,8 +516,14 @@
   function fillAgentTile(tile, agent) {
     const state = STATES.includes(agent.state) ? agent.state : "unknown";
     const unregistered = agent.registered === false;
-    const call = currentCall(agent);
-    setClassName(tile.root, `agent state-${state}${unregistered ? " is-unregistered" : ""}`);
+    const call = currentCalls(agent)[0] || null;
+    const actionable = AGENT_ACTIONS.some((action) => supports(agent, action));
+    const classes = ["agent", `state-${state}`];
+    if (unregistered) classes.push("is-unregistered");
+    if (actionable) classes.push("is-actionable");
+    if (guesses.agents.has(agent.id)) classes.push("is-optimistic");
+    setClassName(tile.root, classes.join(" "));
+    setInteractive(tile.root, actionable);
     setText(tile.name, agent.name || agent.id);
     setText(tile.extension, agent.extension ? `${TEXT.extension} ${agent.extension}` : "");
     setText(tile.state, TEXT.states[state]);
@@ -459,13 +545,11 @@
     for (const name of ["flag", "call", "reason", "extension"]) tile[name].hidden = name !== item;
   }
 
-  // The first listed call that we know about and that has not ended.
-  function currentCall(agent) {
-    for (const id of agent.call_ids || []) {
-      const call = model.calls[id];
-      if (call && call.status !== "ended") return call;
-    }
-    return null;
+  // The listed calls that we know about and that have not ended; the tile shows the first.
+  function currentCalls(agent) {
+    return (agent.call_ids || [])
+      .map((id) => model.calls[id])
+      .filter((call) => call && call.status !== "ended");
   }
 
   function fillAgentCall(tile, call) {
@@ -494,7 +578,7 @@
   // Queues are ordered by name for the same reason as agents: a fixed place for each.
 
   function renderQueue(id) {
-    const queue = model.queues[id];
+    const queue = queueView(id);
     const panel = queuePanels.get(id);
     if (!queue) {
       if (panel) panel.root.remove();
@@ -537,6 +621,10 @@
     setText(panel.name, queue.name || queue.id);
     setText(panel.count, String(waiting.length));
     panel.root.classList.toggle("is-empty", waiting.length === 0);
+    panel.root.classList.toggle("is-optimistic", guesses.queues.has(queue.id));
+    const actionable = waiting.length > 0 && supports(queue, "kick");
+    panel.root.classList.toggle("is-actionable", actionable);
+    setInteractive(panel.root, actionable);
     setTimer(panel.longest, waiting.length ? waiting[0].joined_at : null, TEXT.noWait);
     const shown = density.callersShown;
     renderCallers(panel, waiting.slice(0, shown));
@@ -663,6 +751,89 @@
       ? TEXT.tryingNow
       : TEXT.nextTry(Math.ceil(waitMs / 1000)));
   }
+
+  // ----- supervisors' guesses, and the core the other board files build on ---------------------
+
+  function sourceOf(entity) {
+    return entity.source || String(entity.id).split(":", 1)[0];
+  }
+
+  function supports(entity, action) {
+    const actions = capabilities[sourceOf(entity)];
+    return Array.isArray(actions) && actions.includes(action);
+  }
+
+  // What the board shows for an agent: the server's agent with any guess laid over it.
+  function agentView(id) {
+    const agent = model.agents[id];
+    const guess = guesses.agents.get(id);
+    return agent && guess ? { ...agent, ...guess.patch } : agent;
+  }
+
+  function queueView(id) {
+    const queue = model.queues[id];
+    const guess = guesses.queues.get(id);
+    if (!queue || !guess) return queue;
+    return { ...queue, waiting: (queue.waiting || []).filter((w) => !guess.gone.has(w.call_id)) };
+  }
+
+  function guessAgent(id, patch) {
+    guesses.agents.set(id, { patch, until: Date.now() + guessTtlMs });
+    renderAgents([id]);
+    notifyUpdate(["agents"]);
+  }
+
+  function guessCallerGone(queueId, callId) {
+    const gone = new Set(guesses.queues.get(queueId)?.gone);
+    gone.add(callId);
+    guesses.queues.set(queueId, { gone, until: Date.now() + guessTtlMs });
+    renderQueue(queueId);
+    notifyUpdate(["queues"]);
+  }
+
+  function expireGuesses(nowMs) {
+    const expired = { agents: [], queues: [] };
+    for (const [name, byId] of Object.entries(guesses)) {
+      for (const [id, guess] of byId) {
+        if (guess.until > nowMs) continue;
+        byId.delete(id);
+        expired[name].push(id);
+      }
+    }
+    if (expired.agents.length) renderAgents(expired.agents);
+    for (const id of expired.queues) renderQueue(id);
+    const names = Object.keys(expired).filter((name) => expired[name].length);
+    if (names.length) notifyUpdate(names);
+  }
+
+  // A broken listener must not cost the board its connection: report it and carry on.
+  function notifyUpdate(names) {
+    const changed = new Set(names);
+    for (const listener of updateListeners) {
+      try {
+        listener(changed);
+      } catch (error) {
+        console.error("wallboard: an update listener failed", error);
+      }
+    }
+  }
+
+  // What board-stats.js and board-actions.js build on: the model as shown (guesses included),
+  // news of every change, and the helpers that keep their DOM like the rest of the board's.
+  window.wallboardCore = Object.freeze({
+    config,
+    agent: agentView,
+    queue: queueView,
+    currentCalls,
+    stats: () => model.stats,
+    recentCalls: () => model.recent_calls,
+    supports,
+    guessAgent,
+    guessCallerGone,
+    onUpdate: (listener) => updateListeners.push(listener),
+    stateText: (state) => TEXT.states[state] || TEXT.states.unknown,
+    ui: { el, setText, timerNode, setTimer, formatDuration, serverNow, clockFormat, collator },
+  });
 
   // ----- start ---------------------------------------------------------------------------------
 

@@ -883,7 +883,7 @@ def test_hanging_up_a_call_takes_a_confirmation(
 
 
 @as_supervisor
-def test_kick_asks_for_confirmation_shows_each_calls_status_and_removes_the_caller_until_the_server_says(  # noqa: E501
+def test_kick_asks_first_reports_each_call_and_removes_the_caller_until_the_server_says(
     page: Page, server: FakeServer, actions: FakeActions
 ) -> None:
     vendor = {"status": {"805c1f2a": "Call not found", "f6651ab9": "OK"}}
@@ -1050,6 +1050,7 @@ def test_the_action_panel_works_from_the_keyboard(
     page.keyboard.press("Enter")
     panel = action_panel(page)
     expect(panel.get_by_role("textbox", name="Call a number")).to_be_focused()
+    expect(panel.locator(".panel-error")).to_be_hidden()  # the Enter did not submit it empty
 
     page.keyboard.press("Escape")
     expect(panel).to_be_hidden()
@@ -1282,3 +1283,26 @@ def test_a_busy_board_fits_one_1080p_screen_in_tv_sized_type(
     )
     assert sizes["name"] >= 28
     assert sizes["count"] >= 64
+
+
+@as_supervisor
+def test_a_supervisors_board_of_twenty_agents_fits_beside_the_recent_calls(
+    page: Page, server: FakeServer
+) -> None:
+    floor = busy_floor(20)
+    floor["state"]["recent_calls"] = {
+        "voicenter": [recent_call(f"voicenter:r{n}", T0 - 200 * n) for n in range(8)]
+    }
+    server.push(floor)
+
+    bottoms = page.eval_on_selector_all(
+        ".agent", "tiles => tiles.map(t => t.getBoundingClientRect().bottom)"
+    )
+    assert max(bottoms) <= 1080, "agent tiles run off the bottom of the screen"
+    assert page.evaluate(FIND_CLIPPED_PARTS) == []
+    assert page.locator(".recent-call").count() == 8
+    assert page.locator("#recent").bounding_box()["x"] > max(
+        page.eval_on_selector_all(
+            ".agent", "tiles => tiles.map(t => t.getBoundingClientRect().right)"
+        )
+    )
