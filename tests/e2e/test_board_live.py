@@ -6,8 +6,10 @@ import time
 
 import httpx
 import pytest
+from django.contrib.auth.models import Permission, User
 
 from tests.e2e.conftest import LiveBoard, screenshot
+from wallboard.models import AuditEntry
 
 pytestmark = pytest.mark.e2e
 
@@ -69,3 +71,42 @@ def test_a_virtualats_call_shows_on_the_tv_within_a_second_of_each_webhook(
     assert max(ringing_after, time.monotonic() - started) < 1.0
     assert incoming.inner_text() == "0"
     screenshot(tv_page, "live-board-virtualats-talking")
+
+
+def test_a_supervisor_logs_in_and_calls_a_customer_from_an_agent_tile(
+    live_board: LiveBoard, floor_tv_token: str, tv_page
+) -> None:
+    user = User.objects.create_user("supervisor", password="a-long-password")
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_board", "act"]))
+    sim = f"{live_board.simulator.base_url}/_sim/virtualats"
+    for number in range(100, 108):  # ring and hang up: an extension now known to be free
+        reply = httpx.post(f"{sim}/extensions/{number}/calls")
+        if reply.status_code == 200:
+            httpx.post(f"{sim}/calls/{reply.json()['call_id']}/hangup").raise_for_status()
+            break
+    before = {call["callId"] for call in httpx.get(f"{sim}/state").json()["calls"]}
+
+    tv_page.goto(f"{live_board.url}/boards/floor/")  # not logged in: sent to the login page
+    tv_page.get_by_label("Username").fill("supervisor")
+    tv_page.get_by_label("Password").fill("a-long-password")
+    tv_page.get_by_role("button", name="Log in").click()
+    tile = tv_page.locator(f'.agent[data-id="virtualats:{number}"]')
+    tile.wait_for(timeout=15_000)
+    tile.click()
+    panel = tv_page.locator("dialog.action-panel")
+    panel.get_by_role("textbox", name="Call a number").fill("+994 55 796 74 73")
+    panel.get_by_role("button", name="Call", exact=True).click()
+
+    toast = tv_page.locator(".toast")
+    toast.wait_for(timeout=5_000)
+    assert f"Calling 994557967473 from extension {number}" in toast.inner_text()
+    screenshot(tv_page, "live-board-supervisor-call")
+    after = {call["callId"] for call in httpx.get(f"{sim}/state").json()["calls"]}
+    assert len(after - before) == 1
+    entry = AuditEntry.objects.get()
+    assert (entry.actor, entry.action, entry.target, entry.ok) == (
+        "supervisor",
+        "call",
+        f"virtualats:{number}",
+        True,
+    )

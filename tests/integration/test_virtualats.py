@@ -224,7 +224,7 @@ def test_recordings_are_for_logged_in_supervisors_only(
 ) -> None:
     file_id = a_recording_id()
     response = client.get(f"/recordings/virtualats/{file_id}/")
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     token = Board.objects.get_or_create(slug="floor", defaults={"name": "F"})[0].issue_tv_token()
     assert client.get(f"/recordings/virtualats/{file_id}/?token={token}").status_code == 302
 

@@ -40,7 +40,7 @@ def test_a_revoked_tv_link_says_so(client) -> None:
 def test_anonymous_visitors_are_sent_to_log_in(client) -> None:
     response = client.get("/boards/floor/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/?next=/boards/floor/")
+    assert response["Location"].startswith("/accounts/login/?next=/boards/floor/")
 
 
 def test_a_supervisor_session_opens_the_board_without_a_token(client) -> None:
@@ -82,3 +82,14 @@ def test_tv_tokens_are_stored_hashed() -> None:
     assert board.accepts_tv_token(token)
     assert not board.accepts_tv_token(token + "x")
     assert not board.accepts_tv_token("")
+
+
+def test_a_supervisor_logs_in_on_the_login_page_and_lands_on_the_board(client) -> None:
+    user = User.objects.create_user("sup", password="a-long-password")
+    user.user_permissions.add(Permission.objects.get(codename="view_board"))
+    response = client.post(
+        "/accounts/login/",
+        {"username": "sup", "password": "a-long-password", "next": "/boards/floor/"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/boards/floor/"
+    assert client.get("/boards/floor/").status_code == 200
