@@ -236,7 +236,7 @@ def test_todays_stats_come_from_history_and_survive_losing_redis(
     stats = history.refresh_stats("virtualats")
     assert stats.offered > 0
     assert stats.answered + stats.missed == stats.offered
-    assert msgspec.json.decode(store.client().get(store.stats_key("virtualats"))) == (
+    assert msgspec.json.decode(store.client().get(store.extra_key("stats", "virtualats"))) == (
         msgspec.to_builtins(stats)
     )
     store.client().flushdb()

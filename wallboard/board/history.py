@@ -21,9 +21,7 @@ from django.urls import reverse
 
 from telephony.base import TelephonyError
 from telephony.model import FinishedCall
-from wallboard.board import sources, store
-from wallboard.board.messages import delta_text, encode_changes
-from wallboard.board.services import board_slugs
+from wallboard.board import services, sources, store
 from wallboard.board.stats import DayStats, day_stats
 from wallboard.hooks.services import end_finished_calls
 
@@ -122,9 +120,4 @@ def recording_path(
 
 
 def publish_stats(source: str, stats: DayStats, recent: list[RecentCall], now: float) -> None:
-    changes_json = encode_changes({"stats": {source: stats}, "recent_calls": {source: recent}})
-    writes = {
-        store.stats_key(source): msgspec.json.encode(stats),
-        store.recent_calls_key(source): msgspec.json.encode(recent),
-    }
-    store.commit(writes, board_slugs(), lambda v: delta_text(v, now, changes_json))
+    services.publish_extras(source, {"stats": stats, "recent_calls": recent}, now)

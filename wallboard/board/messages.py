@@ -24,6 +24,7 @@ class BoardState(TypedDict):
     sources: dict[str, Any]
     stats: dict[str, Any]
     recent_calls: dict[str, Any]
+    sms: dict[str, Any]
 
 
 class SnapshotMessage(TypedDict):

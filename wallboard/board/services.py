@@ -121,5 +121,12 @@ def publish(
     return store.commit(writes, board_slugs(), lambda v: delta_text(v, now, changes_json))
 
 
+def publish_extras(name: str, values: dict[str, object], now: float) -> list[int]:
+    """Store and publish whole per-source values (see store.EXTRAS), e.g. today's figures."""
+    changes_json = encode_changes({collection: {name: v} for collection, v in values.items()})
+    writes = {store.extra_key(c, name): msgspec.json.encode(v) for c, v in values.items()}
+    return store.commit(writes, board_slugs(), lambda v: delta_text(v, now, changes_json))
+
+
 def board_slugs() -> list[str]:
     return list(Board.objects.values_list("slug", flat=True))

@@ -41,12 +41,13 @@ def health_key(source: str) -> str:
     return f"{PREFIX}:src:{source}:health"
 
 
-def stats_key(source: str) -> str:
-    return f"{PREFIX}:src:{source}:stats"
+# Per-source values published whole, beside the live model: today's figures, recent calls,
+# the SMS ticker. Each is stored as its JSON and forwarded to browsers untouched.
+EXTRAS = ("stats", "recent_calls", "sms")
 
 
-def recent_calls_key(source: str) -> str:
-    return f"{PREFIX}:src:{source}:recent-calls"
+def extra_key(collection: str, source: str) -> str:
+    return f"{PREFIX}:src:{source}:{collection}"
 
 
 def version_key(slug: str) -> str:
@@ -109,8 +110,8 @@ async def read_snapshot_text(redis_client: AsyncRedis, slug: str, sources: list[
         for source in sources:
             pipe.get(snapshot_key(source))
             pipe.get(health_key(source))
-            pipe.get(stats_key(source))
-            pipe.get(recent_calls_key(source))
+            for collection in EXTRAS:
+                pipe.get(extra_key(collection, source))
         version, *blobs = await pipe.execute()
     state = merge_state(sources, blobs)
     return encode_snapshot(int(version or 0), time.time(), state)
@@ -124,9 +125,11 @@ def merge_state(sources: list[str], blobs: list[bytes | None]) -> BoardState:
         "sources": {},
         "stats": {},
         "recent_calls": {},
+        "sms": {},
     }
+    width = 2 + len(EXTRAS)
     for index, source in enumerate(sources):
-        snap_raw, health_raw, stats_raw, recent_raw = blobs[4 * index : 4 * index + 4]
+        snap_raw, health_raw, *extras = blobs[width * index : width * (index + 1)]
         if snap_raw is not None:
             snap = msgspec.json.decode(snap_raw, type=SourceSnapshot)
             state["agents"].update(snap.agents)
@@ -137,8 +140,7 @@ def merge_state(sources: list[str], blobs: list[bytes | None]) -> BoardState:
             if health_raw is not None
             else SourceHealth(source=source, ok=False, last_error="no data yet")
         )
-        if stats_raw is not None:
-            state["stats"][source] = msgspec.Raw(stats_raw)
-        if recent_raw is not None:
-            state["recent_calls"][source] = msgspec.Raw(recent_raw)
+        for collection, raw in zip(EXTRAS, extras, strict=True):
+            if raw is not None:
+                state[collection][source] = msgspec.Raw(raw)  # type: ignore[literal-required]
     return state
