@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from wallboard.env import envbool, envfloat, envlist, envstr, read_dotenv
 
@@ -113,6 +114,10 @@ WALLBOARD_SERVICE_LEVEL_SECONDS = int(envfloat("WALLBOARD_SERVICE_LEVEL_SECONDS"
 # --- Voicenter Active Calls (read-only monitoring). ------------------------------------------
 VOICENTER_CODE = envstr("VOICENTER_CODE")
 VOICENTER_BASE_URL = envstr("VOICENTER_BASE_URL", "https://monapisec.voicenter.co.il/comet/API")
+# Agent status changes (pause / unpause) go to Voicenter's other API host.
+VOICENTER_STATUS_API_URL = envstr("VOICENTER_STATUS_API_URL", "https://api.voicenter.com")
+# The onlineUserStatus a supervisor's Pause sets (9 "Other"; see the account's status list).
+VOICENTER_PAUSE_STATUS = int(envfloat("VOICENTER_PAUSE_STATUS", 9, minimum=1))
 VOICENTER_ENABLED = bool(VOICENTER_CODE)
 
 # --- VirtualATS (signed REST + CRM webhook). -------------------------------------------------
@@ -125,10 +130,22 @@ VIRTUALATS_CRM_API_KEY = envstr("VIRTUALATS_CRM_API_KEY")
 VIRTUALATS_TIME_ZONE = envstr("VIRTUALATS_TIME_ZONE", "Asia/Baku")
 VIRTUALATS_ENABLED = bool(VIRTUALATS_PUBLIC_KEY and VIRTUALATS_SECRET_KEY)
 
+# --- Yemot (Call2All). ------------------------------------------------------------------------
+# A token, or "system:password" credentials the client logs in with (and again on expiry).
+YEMOT_TOKEN = envstr("YEMOT_TOKEN")
+YEMOT_BASE_URL = envstr("YEMOT_BASE_URL", "https://www.call2all.co.il/ym/api")
+YEMOT_QUEUES = envlist("YEMOT_QUEUES")  # queue paths to watch, e.g. "/1,/2/5"
+YEMOT_ENABLED = bool(YEMOT_TOKEN and YEMOT_QUEUES)
+
 # Live-state sources polled by beat: only the vendors whose credentials are set.
-WALLBOARD_SOURCES: dict[str, dict[str, str]] = {}
+WALLBOARD_SOURCES: dict[str, dict[str, Any]] = {}
 if VOICENTER_ENABLED:
-    WALLBOARD_SOURCES["voicenter"] = {"code": VOICENTER_CODE, "base_url": VOICENTER_BASE_URL}
+    WALLBOARD_SOURCES["voicenter"] = {
+        "code": VOICENTER_CODE,
+        "base_url": VOICENTER_BASE_URL,
+        "status_api_url": VOICENTER_STATUS_API_URL,
+        "pause_status": VOICENTER_PAUSE_STATUS,
+    }
 if VIRTUALATS_ENABLED:
     WALLBOARD_SOURCES["virtualats"] = {
         "public_key": VIRTUALATS_PUBLIC_KEY,
@@ -137,8 +154,17 @@ if VIRTUALATS_ENABLED:
         "time_zone": VIRTUALATS_TIME_ZONE,
     }
 
+if YEMOT_ENABLED:
+    WALLBOARD_SOURCES["yemot"] = {
+        "token": YEMOT_TOKEN,
+        "base_url": YEMOT_BASE_URL,
+        "queues": YEMOT_QUEUES,
+    }
+
 # On when no vendor is configured: `make run` then starts the built-in simulated call centre.
-WALLBOARD_SIMULATOR = envbool("WALLBOARD_SIMULATOR", not (VOICENTER_ENABLED or VIRTUALATS_ENABLED))
+WALLBOARD_SIMULATOR = envbool(
+    "WALLBOARD_SIMULATOR", not (VOICENTER_ENABLED or VIRTUALATS_ENABLED or YEMOT_ENABLED)
+)
 
 LOGGING = {
     "version": 1,

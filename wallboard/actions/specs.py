@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.utils.module_loading import import_string
 
 from telephony.phones import normalise_phone
@@ -18,6 +19,8 @@ from wallboard.board.sources import active_sources
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+
+    from telephony.model import Agent
 
 
 class InvalidAction(ValueError):
@@ -47,19 +50,31 @@ def source_of(prefixed_id: str, field: str) -> str:
     return source
 
 
-def parse_originate(fields: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]]:
+def agent_on_board(fields: Mapping[str, Any]) -> tuple[str, Agent]:
     agent_id = required(fields, "agent_id")
     source = source_of(agent_id, "agent_id")
     snapshot = store.load_snapshot(source)
     agent = snapshot.agents.get(agent_id) if snapshot else None
     if agent is None:
         raise InvalidAction(f"no agent {agent_id!r} on the board")
+    return source, agent
+
+
+def phone_number(fields: Mapping[str, Any]) -> str:
     try:
-        number = normalise_phone(required(fields, "number"))
+        return normalise_phone(required(fields, "number"))
     except ValueError as exc:
         raise InvalidAction(f"'number': {exc}") from None
-    kwargs = {"to": number, "extension": agent.extension}
-    return source, agent_id, kwargs
+
+
+def parse_originate(fields: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    source, agent = agent_on_board(fields)
+    return source, agent.id, {"to": phone_number(fields), "extension": agent.extension}
+
+
+def parse_agent(fields: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    source, agent = agent_on_board(fields)
+    return source, agent.id, {"agent": agent}
 
 
 def parse_hangup(fields: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]]:
@@ -67,11 +82,36 @@ def parse_hangup(fields: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]]:
     return source_of(call_id, "call_id"), call_id, {"call_id": call_id}
 
 
+def parse_kick(fields: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    queue_id = required(fields, "queue_id")
+    source = source_of(queue_id, "queue_id")
+    call_id = required(fields, "call_id")
+    if source_of(call_id, "call_id") != source:
+        raise InvalidAction("'call_id' and 'queue_id' belong to different sources")
+    more_data = fields.get("more_data") or None
+    allowed = [d["value"] for d in settings.WALLBOARD_KICK_DESTINATIONS]
+    if more_data is not None and more_data not in allowed:
+        raise InvalidAction(f"'more_data' must be one of the configured destinations: {allowed}")
+    return source, call_id, {"queue_id": queue_id, "call_ids": [call_id], "more_data": more_data}
+
+
+def parse_bridge(fields: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    source = required(fields, "source")
+    if source not in active_sources():
+        raise InvalidAction(f"'source' {source!r} is not configured")
+    path = required(fields, "path")
+    return source, path, {"number": phone_number(fields), "path": path}
+
+
 ACTIONS: dict[str, ActionSpec] = {
     spec.name: spec
     for spec in [
         ActionSpec("call", "originate", parse_originate),
         ActionSpec("hangup", "hangup", parse_hangup),
+        ActionSpec("kick", "kick", parse_kick),
+        ActionSpec("pause", "pause", parse_agent),
+        ActionSpec("unpause", "unpause", parse_agent),
+        ActionSpec("bridge", "bridge", parse_bridge),
     ]
 }
 

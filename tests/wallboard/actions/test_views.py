@@ -67,7 +67,11 @@ def test_only_post_is_accepted(supervisor: Client) -> None:
 @pytest.mark.parametrize(
     ("name", "body", "error"),
     [
-        ("explode", {}, "unknown action 'explode'; known: call, hangup"),
+        (
+            "explode",
+            {},
+            "unknown action 'explode'; known: bridge, call, hangup, kick, pause, unpause",
+        ),
         ("hangup", {}, "'call_id' is required"),
         ("hangup", {"call_id": "12345"}, "'call_id' must look like '<source>:<id>', got '12345'"),
         (
@@ -96,3 +100,32 @@ def test_a_body_that_is_not_a_json_object_is_refused(supervisor: Client) -> None
     assert response.json() == {"ok": False, "error": "the JSON body must be an object"}
     response = supervisor.post("/api/actions/hangup/", data="{", content_type="application/json")
     assert response.json()["error"].startswith("malformed JSON")
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "error"),
+    [
+        ("kick", {"call_id": "virtualats:1"}, "'queue_id' is required"),
+        (
+            "kick",
+            {"queue_id": "virtualats:incoming", "call_id": "virtualats:1", "more_data": "GOTO:/9"},
+            "'more_data' must be one of the configured destinations: ['GOTO:/1']",
+        ),
+        ("pause", {"agent_id": "virtualats:100"}, "no agent 'virtualats:100' on the board"),
+        ("bridge", {"source": "virtualats", "number": "050"}, "'path' is required"),
+        ("bridge", {"source": "nowhere", "path": "/1"}, "'source' 'nowhere' is not configured"),
+    ],
+)
+def test_queue_and_agent_actions_say_what_is_wrong(
+    supervisor: Client, settings: Any, name: str, body: dict, error: str
+) -> None:
+    settings.WALLBOARD_KICK_DESTINATIONS = [{"label": "Main menu", "value": "GOTO:/1"}]
+    response = post(supervisor, name, body)
+    assert (response.status_code, response.json()) == (400, {"ok": False, "error": error})
+
+
+def test_an_action_the_source_cannot_do_is_refused_with_its_name(supervisor: Client) -> None:
+    response = post(
+        supervisor, "kick", {"queue_id": "virtualats:incoming", "call_id": "virtualats:1"}
+    )
+    assert response.json() == {"ok": False, "error": "virtualats does not support 'kick'"}
