@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 if TYPE_CHECKING:
-    from telephony.model import Snapshot
+    from telephony.model import CallEvent, Snapshot
 
 
 class TelephonyError(Exception):
@@ -41,3 +41,22 @@ class ActionResult(msgspec.Struct, kw_only=True):
     message: str
     vendor_response: str = ""
     call_id: str | None = None
+
+
+class SinkReceipt(msgspec.Struct, kw_only=True):
+    """What a sink's receiver answered: kept with the delivered event."""
+
+    response: str
+    remote_id: str | None = None  # the receiver's own id for the call, when it gives one
+
+
+class Sink(ABC):
+    """A receiver of call lifecycle events. `deliver` raises TelephonyError, with permanent=True
+    for answers that retrying cannot fix (4xx other than 408/429)."""
+
+    name: str
+    kinds: frozenset[str]  # the CallEvent kinds this sink wants
+
+    @abstractmethod
+    def deliver(self, event: CallEvent, remote_id: str | None) -> SinkReceipt:
+        """Send one event. `remote_id` is what an earlier delivery for this call returned."""

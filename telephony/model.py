@@ -101,3 +101,18 @@ class FinishedCall(msgspec.Struct, kw_only=True):
     caller: str = ""
     callee: str = ""
     recording_url: str = ""
+
+
+LifecycleKind = Literal["started", "answered", "ended", "recording"]
+Outcome = Literal["answered", "missed", "canceled", "busy", "failed"]
+
+
+class CallEvent(msgspec.Struct, kw_only=True, frozen=True):
+    """A moment in a call's life, as forwarded to sinks (helpdesk, call-tracking)."""
+
+    kind: LifecycleKind
+    call: Call  # the call as it was at that moment (ended_at set for "ended")
+    occurred_at: float
+    agent_extension: str = ""  # the extension that took the call, when known
+    outcome: Outcome | None = None  # for "ended"
+    recording_url: str = ""  # for "ended" (when known) and "recording"
