@@ -11,7 +11,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wallboard.settings")
 
 app = Celery("wallboard")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["wallboard.board"])
+app.autodiscover_tasks(["wallboard.board", "wallboard.outbox"])
 
 
 @app.on_after_finalize.connect

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "wallboard",
+    "wallboard.outbox",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +166,23 @@ if YEMOT_ENABLED:
 WALLBOARD_SIMULATOR = envbool(
     "WALLBOARD_SIMULATOR", not (VOICENTER_ENABLED or VIRTUALATS_ENABLED or YEMOT_ENABLED)
 )
+
+# --- Sinks: where call lifecycle events are forwarded (each off unless configured). ----------
+# The helpdesk channel URL includes its secret key: treat the whole URL as a secret.
+HELPDESK_CALLS_URL = envstr("HELPDESK_CALLS_URL")
+MANGO_TOKEN = envstr("MANGO_TOKEN")
+MANGO_WIDGET_ID = envstr("MANGO_WIDGET_ID")
+MANGO_BASE_URL = envstr("MANGO_BASE_URL", "https://widgets-api.mango-office.ru/v1")
+WALLBOARD_SINKS: dict[str, dict[str, Any]] = {}
+if HELPDESK_CALLS_URL:
+    WALLBOARD_SINKS["helpdesk"] = {"calls_url": HELPDESK_CALLS_URL}
+if MANGO_TOKEN and MANGO_WIDGET_ID:
+    WALLBOARD_SINKS["mango"] = {
+        "token": MANGO_TOKEN,
+        "widget_id": MANGO_WIDGET_ID,
+        "base_url": MANGO_BASE_URL,
+    }
+WALLBOARD_OUTBOX_SECONDS = envfloat("WALLBOARD_OUTBOX_SECONDS", 15.0, minimum=1.0)
 
 LOGGING = {
     "version": 1,

@@ -20,10 +20,11 @@ from django.conf import settings
 from django.urls import reverse
 
 from telephony.base import TelephonyError
-from telephony.model import FinishedCall
+from telephony.model import Call, CallEvent, FinishedCall
 from wallboard.board import services, sources, store
 from wallboard.board.stats import DayStats, day_stats
 from wallboard.hooks.services import end_finished_calls
+from wallboard.outbox import services as outbox
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -71,12 +72,37 @@ def refresh_stats(source: str, now: float | None = None) -> DayStats | None:
         log.warning("%s history failed: %s; today's figures keep their last values", source, exc)
         return None
     remember(calls_key, cursor_key, fresh, now)
+    if settings.WALLBOARD_SINKS:
+        outbox.record(recordings_found(fresh, now))
     if source in FINISHED_CALL_HANDLERS:
         FINISHED_CALL_HANDLERS[source]({c.id for c in fresh}, now)
     calls = [c for c in load_calls(calls_key) if c.started_at >= day_start.timestamp()]
     stats = day_stats(day, calls, settings.WALLBOARD_SERVICE_LEVEL_SECONDS)
     publish_stats(source, stats, recent_calls(source, calls), now)
     return stats
+
+
+def recordings_found(calls: list[FinishedCall], now: float) -> list[CallEvent]:
+    """A recording listed in history may be news to a sink that was told of the call at its end."""
+    return [
+        CallEvent(kind="recording", call=as_call(c), occurred_at=now, recording_url=c.recording_url)
+        for c in calls
+        if c.recording_url
+    ]
+
+
+def as_call(finished: FinishedCall) -> Call:
+    return Call(
+        id=finished.id,
+        source=finished.source,
+        direction=finished.direction,
+        status="ended",
+        caller=finished.caller,
+        callee=finished.callee,
+        started_at=finished.started_at,
+        ended_at=finished.started_at + finished.wait_seconds + finished.talk_seconds,
+        recording=True,
+    )
 
 
 def remember(calls_key: str, cursor_key: str, calls: list[FinishedCall], now: float) -> None:

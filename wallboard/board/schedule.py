@@ -22,6 +22,13 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
             schedule[f"stats-{name}"] = entry(
                 "wallboard.refresh_stats", name, settings.WALLBOARD_STATS_SECONDS
             )
+    if settings.WALLBOARD_SINKS:
+        # Retries and anything a crashed worker left behind; new events are sent at once.
+        schedule["outbox"] = {
+            "task": "wallboard.deliver_outbox",
+            "schedule": settings.WALLBOARD_OUTBOX_SECONDS,
+            "options": {"expires": settings.WALLBOARD_OUTBOX_SECONDS * 0.9},
+        }
     return schedule
 
 

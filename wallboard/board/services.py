@@ -20,6 +20,8 @@ from wallboard.board import backoff, sources, store
 from wallboard.board.diff import Changes, diff_snapshots, stamp_state_since
 from wallboard.board.messages import delta_text, encode_changes
 from wallboard.models import Board
+from wallboard.outbox import services as outbox
+from wallboard.outbox.lifecycle import events_between
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -81,6 +83,8 @@ def commit_snapshot(
 ) -> Changes:
     """Store a source's new snapshot and publish what changed; the caller holds source_lock."""
     stamp_state_since(old, new, now)
+    if settings.WALLBOARD_SINKS:  # no sink configured: not even the lifecycle diff runs
+        outbox.record(events_between(old, new, now))
     changes = diff_snapshots(old, new)
     publish(name, new, health, changes, now)
     return changes
