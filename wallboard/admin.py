@@ -8,6 +8,13 @@ from wallboard.models import AuditEntry, Board
 class BoardAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "has_tv_token", "created_at"]
     prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug"]}),
+        (
+            "What this board shows (empty lists: everything)",
+            {"fields": ["sources", "queue_ids", "agent_ids"]},
+        ),
+    ]
 
     @admin.display(boolean=True, description="TV token")
     def has_tv_token(self, board: Board) -> bool:

@@ -17,6 +17,15 @@ def _hash_token(raw: str) -> str:
 class Board(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(unique=True)
+    sources = models.JSONField(
+        default=list, blank=True, help_text='Sources shown, e.g. ["voicenter"]; empty: all.'
+    )
+    agent_ids = models.JSONField(
+        default=list, blank=True, help_text='Agents shown, e.g. ["voicenter:SIP1001"]; empty: all.'
+    )
+    queue_ids = models.JSONField(
+        default=list, blank=True, help_text='Queues shown, e.g. ["yemot:/1"]; empty: all.'
+    )
     # Only the hash is kept: a leaked database does not open the TV screens.
     tv_token_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -10,13 +10,14 @@ from channels.testing import WebsocketCommunicator
 from telephony.simulator.server import SimulatorServer
 from wallboard.asgi import application
 from wallboard.board.tasks import poll_source
+from wallboard.models import Board
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 
-async def open_board(token: str) -> WebsocketCommunicator:
+async def open_board(token: str, slug: str = "floor") -> WebsocketCommunicator:
     communicator = WebsocketCommunicator(
-        application, f"/ws/boards/floor/?token={token}", headers=[(b"origin", b"http://localhost")]
+        application, f"/ws/boards/{slug}/?token={token}", headers=[(b"origin", b"http://localhost")]
     )
     connected, _ = await communicator.connect()
     assert connected
@@ -86,3 +87,29 @@ async def test_a_simulator_that_goes_away_leaves_the_last_state_marked_stale(
     snapshot = await board.receive_json_from()
     assert len(snapshot["state"]["agents"]) == 20
     await board.disconnect()
+
+
+async def test_each_board_receives_only_the_sources_it_shows(
+    simulator: SimulatorServer, floor_tv_token: str
+) -> None:
+    def make_sales_board() -> str:
+        board = Board.objects.create(name="Sales", slug="sales", sources=["virtualats"])
+        return board.issue_tv_token()
+
+    sales_token = await sync_to_async(make_sales_board)()
+    floor = await open_board(floor_tv_token)
+    sales = await open_board(sales_token, slug="sales")
+    assert (await sales.receive_json_from())["state"]["sources"].keys() == {"virtualats"}
+    await floor.receive_json_from()
+
+    await run_poll()  # Voicenter
+    assert (await floor.receive_json_from(timeout=5))["version"] == 1
+    assert await sales.receive_nothing(timeout=0.5)
+
+    result = await sync_to_async(poll_source.apply)(args=["virtualats"])
+    assert result.get().startswith("ok")
+    delta = await sales.receive_json_from(timeout=5)
+    assert delta["version"] == 1  # the sales board's own count: Voicenter never touched it
+    assert {key.partition(":")[0] for key in delta["changes"]["agents"]} == {"virtualats"}
+    await floor.disconnect()
+    await sales.disconnect()

@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 from wallboard.board import store
 from wallboard.board.access import Viewer, viewer_for
 from wallboard.board.messages import LayerEvent, group_name
+from wallboard.board.scope import Scope
 from wallboard.board.sources import active_sources
 from wallboard.models import Board
 
@@ -34,9 +35,10 @@ def redis_for_this_loop() -> Redis:
 
 
 @database_sync_to_async
-def authorise(slug: str, user: object, token: str | None) -> Viewer | None:
+def authorise(slug: str, user: object, token: str | None) -> tuple[Viewer, Scope] | None:
     board = Board.objects.filter(slug=slug).first()
-    return None if board is None else viewer_for(board, user, token)  # type: ignore[arg-type]
+    viewer = None if board is None else viewer_for(board, user, token)  # type: ignore[arg-type]
+    return None if viewer is None else (viewer, Scope.of(board))
 
 
 class BoardConsumer(AsyncWebsocketConsumer):
@@ -44,9 +46,11 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.slug: str = self.scope["url_route"]["kwargs"]["slug"]
         query = parse_qs(self.scope.get("query_string", b"").decode())
         token = query.get("token", [None])[0]
-        if await authorise(self.slug, self.scope.get("user"), token) is None:
+        allowed = await authorise(self.slug, self.scope.get("user"), token)
+        if allowed is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        self.board_scope = allowed[1]
         self.group = group_name(self.slug)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -71,5 +75,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=event["text"])
 
     async def send_snapshot(self) -> None:
-        text = await store.read_snapshot_text(redis_for_this_loop(), self.slug, active_sources())
+        text = await store.read_snapshot_text(
+            redis_for_this_loop(), self.slug, active_sources(), self.board_scope
+        )
         await self.send(text_data=text)

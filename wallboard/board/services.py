@@ -19,6 +19,7 @@ from telephony.model import Snapshot, SourceHealth
 from wallboard.board import backoff, sources, store
 from wallboard.board.diff import Changes, diff_snapshots, stamp_state_since
 from wallboard.board.messages import delta_text, encode_changes
+from wallboard.board.scope import Scope
 from wallboard.models import Board
 from wallboard.outbox import services as outbox
 from wallboard.outbox.lifecycle import events_between
@@ -118,19 +119,33 @@ def publish(
     name: str, snapshot: Snapshot | None, health: SourceHealth, changes: Changes, now: float
 ) -> list[int]:
     # Health rides along on every poll: it is the boards' heartbeat and their staleness clock.
-    changes_json = encode_changes({**changes, "sources": {name: health}})
     writes = {store.health_key(name): msgspec.json.encode(health)}
     if snapshot is not None:
         writes[store.snapshot_key(name)] = msgspec.json.encode(snapshot)
-    return store.commit(writes, board_slugs(), lambda v: delta_text(v, now, changes_json))
+    return commit_to_boards(writes, {**changes, "sources": {name: health}}, now)
 
 
 def publish_extras(name: str, values: dict[str, object], now: float) -> list[int]:
     """Store and publish whole per-source values (see store.EXTRAS), e.g. today's figures."""
-    changes_json = encode_changes({collection: {name: v} for collection, v in values.items()})
     writes = {store.extra_key(c, name): msgspec.json.encode(v) for c, v in values.items()}
-    return store.commit(writes, board_slugs(), lambda v: delta_text(v, now, changes_json))
+    return commit_to_boards(writes, {c: {name: v} for c, v in values.items()}, now)
 
 
-def board_slugs() -> list[str]:
-    return list(Board.objects.values_list("slug", flat=True))
+def commit_to_boards(writes: dict[str, bytes], changes: Changes, now: float) -> list[int]:
+    """Commit `writes` and send each board the part of `changes` it shows, encoded once per
+    distinct scope (every board that shows everything shares one encoding)."""
+    scopes = board_scopes()
+    encoded: dict[Scope, str | None] = {}
+    for scope in set(scopes.values()):
+        shown = scope.filter(changes)
+        encoded[scope] = encode_changes(shown) if shown else None
+
+    def delta_for(slug: str, version: int) -> str | None:
+        changes_json = encoded[scopes[slug]]
+        return None if changes_json is None else delta_text(version, now, changes_json)
+
+    return store.commit(writes, list(scopes), delta_for)
+
+
+def board_scopes() -> dict[str, Scope]:
+    return {board.slug: Scope.of(board) for board in Board.objects.all()}

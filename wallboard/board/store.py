@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
     from redis.asyncio import Redis as AsyncRedis
 
+    from wallboard.board.scope import Scope
+
 PREFIX = "wb"
 
 
@@ -91,20 +93,26 @@ def commit(
             try:
                 if keys:
                     pipe.watch(*keys)
-                versions = [int(v or 0) + 1 for v in pipe.mget(keys)] if keys else []
+                versions = [int(v or 0) for v in pipe.mget(keys)] if keys else []
                 pipe.multi()
                 pipe.mset(dict(writes))
-                for slug, key, version in zip(boards, keys, versions, strict=True):
-                    pipe.set(key, version)
-                    pipe.publish(layer_channel(slug), serialize(layer_event(delta_for(version))))
+                for index, (slug, key) in enumerate(zip(boards, keys, strict=True)):
+                    text = delta_for(slug, versions[index] + 1)
+                    if text is not None:
+                        versions[index] += 1
+                        pipe.set(key, versions[index])
+                        pipe.publish(layer_channel(slug), serialize(layer_event(text)))
                 pipe.execute()
                 return versions
             except redis.WatchError:
                 continue  # another writer committed to the same board first: take the next version
 
 
-async def read_snapshot_text(redis_client: AsyncRedis, slug: str, sources: list[str]) -> str:
+async def read_snapshot_text(
+    redis_client: AsyncRedis, slug: str, sources: list[str], scope: Scope
+) -> str:
     """The snapshot message for a board, consistent with the version it carries."""
+    sources = [source for source in sources if scope.shows_source(source)]
     async with redis_client.pipeline(transaction=True) as pipe:
         pipe.get(version_key(slug))
         for source in sources:
@@ -113,8 +121,8 @@ async def read_snapshot_text(redis_client: AsyncRedis, slug: str, sources: list[
             for collection in EXTRAS:
                 pipe.get(extra_key(collection, source))
         version, *blobs = await pipe.execute()
-    state = merge_state(sources, blobs)
-    return encode_snapshot(int(version or 0), time.time(), state)
+    state = scope.filter(merge_state(sources, blobs))  # type: ignore[arg-type]
+    return encode_snapshot(int(version or 0), time.time(), state)  # type: ignore[arg-type]
 
 
 def merge_state(sources: list[str], blobs: list[bytes | None]) -> BoardState:
