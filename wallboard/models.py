@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -26,6 +28,28 @@ class Board(models.Model):
     queue_ids = models.JSONField(
         default=list, blank=True, help_text='Queues shown, e.g. ["yemot:/1"]; empty: all.'
     )
+    language = models.CharField(max_length=5, choices=settings.LANGUAGES, default="en")
+    time_zone = models.CharField(
+        max_length=50, default="UTC", help_text="IANA name, e.g. Asia/Jerusalem: the board's clock."
+    )
+    density = models.CharField(
+        max_length=10,
+        choices=[(d, d) for d in ("auto", "roomy", "compact", "dense")],
+        default="auto",
+        help_text="auto fits every agent on screen, paging when even dense tiles do not fit.",
+    )
+    wait_warn_seconds = models.PositiveIntegerField(default=60, help_text="A caller turns amber.")
+    wait_alert_seconds = models.PositiveIntegerField(default=180, help_text="A caller turns red.")
+    pause_alert_seconds = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Longest pause per reason before the tile turns red, e.g. {"Lunch break": 3600}.',
+    )
+    pause_alert_default_seconds = models.PositiveIntegerField(
+        default=900, help_text="Longest pause for reasons not listed above."
+    )
+    service_level_target_pct = models.PositiveIntegerField(default=80)
+    sms_ticker = models.BooleanField(default=False, help_text="Show the latest incoming SMS.")
     # Only the hash is kept: a leaked database does not open the TV screens.
     tv_token_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -36,6 +60,12 @@ class Board(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        try:
+            ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationError({"time_zone": f"unknown time zone {self.time_zone!r}"}) from None
 
     def issue_tv_token(self) -> str:
         """Replace the TV token (revoking the old one); the raw token is returned only here."""

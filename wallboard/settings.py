@@ -69,6 +69,9 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("he", "עברית"), ("ru", "Русский"), ("az", "Azərbaycanca")]
+LANGUAGES_BIDI = ["he"]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -109,6 +112,11 @@ WALLBOARD_STATS_SECONDS = envfloat("WALLBOARD_STATS_SECONDS", 60.0, minimum=5.0)
 WALLBOARD_KICK_DESTINATIONS = [
     {"label": label.strip(), "value": value.strip()}
     for label, _, value in (item.partition("=") for item in envlist("WALLBOARD_KICK_DESTINATIONS"))
+]
+# Yemot click-to-call (CallExtensionBridging) targets offered to supervisors: "label=path,...".
+WALLBOARD_BRIDGE_PATHS = [
+    {"label": label.strip(), "value": value.strip()}
+    for label, _, value in (item.partition("=") for item in envlist("WALLBOARD_BRIDGE_PATHS"))
 ]
 WALLBOARD_SERVICE_LEVEL_SECONDS = int(envfloat("WALLBOARD_SERVICE_LEVEL_SECONDS", 20, minimum=1))
 

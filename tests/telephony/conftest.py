@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
 
 from telephony.http import make_client
 from telephony.virtualats import VirtualAtsClient
+from tests.telephony.yemot_fake import FakeYemot
 
 VATS_BASE = "https://vats.test/vats/api"
 VATS_TOKEN = "1546326000000"  # 1 January 2019 07:00 UTC, in ms
@@ -25,3 +28,10 @@ def vats(monkeypatch: pytest.MonkeyPatch) -> Callable[..., VirtualAtsClient]:
         return VirtualAtsClient("pub", "secret", VATS_BASE, time_zone=time_zone, http=http)
 
     return build
+
+
+@pytest.fixture
+def fake_yemot(vendor_fixtures: dict[str, Any]) -> Callable[..., FakeYemot]:
+    """``fake_yemot(Command=answer, ...)``: a Yemot answering the given commands (Login, the
+    public client's GetQueueRealTime and the doc's SIP accounts by default)."""
+    return functools.partial(FakeYemot, vendor_fixtures)

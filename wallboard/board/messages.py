@@ -25,6 +25,7 @@ class BoardState(TypedDict):
     stats: dict[str, Any]
     recent_calls: dict[str, Any]
     sms: dict[str, Any]
+    series: dict[str, Any]
 
 
 class SnapshotMessage(TypedDict):

@@ -11,6 +11,8 @@ from django.utils.module_loading import import_string
 from telephony.registry import PBX_BACKENDS
 from wallboard.board.sources import active_sources
 
+SERIES_SECONDS = 60.0
+
 
 def beat_schedule() -> dict[str, dict[str, Any]]:
     schedule = {}
@@ -22,6 +24,12 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
             schedule[f"stats-{name}"] = entry(
                 "wallboard.refresh_stats", name, settings.WALLBOARD_STATS_SECONDS
             )
+    if schedule:
+        schedule["series"] = {
+            "task": "wallboard.sample_series",
+            "schedule": SERIES_SECONDS,
+            "options": {"expires": SERIES_SECONDS * 0.9},
+        }
     if settings.WALLBOARD_SINKS:
         # Retries and anything a crashed worker left behind; new events are sent at once.
         schedule["outbox"] = {

@@ -45,7 +45,7 @@ def health_key(source: str) -> str:
 
 # Per-source values published whole, beside the live model: today's figures, recent calls,
 # the SMS ticker. Each is stored as its JSON and forwarded to browsers untouched.
-EXTRAS = ("stats", "recent_calls", "sms")
+EXTRAS = ("stats", "recent_calls", "sms", "series")
 
 
 def extra_key(collection: str, source: str) -> str:
@@ -134,6 +134,7 @@ def merge_state(sources: list[str], blobs: list[bytes | None]) -> BoardState:
         "stats": {},
         "recent_calls": {},
         "sms": {},
+        "series": {},
     }
     width = 2 + len(EXTRAS)
     for index, source in enumerate(sources):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from wallboard.board import history, services
+from wallboard.board import history, series, services
 
 
 @shared_task(name="wallboard.poll_source", ignore_result=True)
@@ -16,3 +16,8 @@ def poll_source(name: str) -> str:
 def refresh_stats(name: str) -> str:
     stats = history.refresh_stats(name)
     return "failed" if stats is None else f"ok: {stats.offered} offered today"
+
+
+@shared_task(name="wallboard.sample_series", ignore_result=True)
+def sample_series() -> str:
+    return f"sampled {series.sample_all()} sources"

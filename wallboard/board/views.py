@@ -12,10 +12,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import translation
 
 from wallboard.actions.specs import capabilities
 from wallboard.board.access import viewer_for
 from wallboard.board.assets import code_version
+from wallboard.board.ui_text import ui_text
 from wallboard.models import Board
 
 
@@ -45,6 +47,7 @@ def board_page(request: HttpRequest, slug: str) -> HttpResponse:
         "board_slug": board.slug,
         "code_version": code_version(),
         "can_act": viewer.can_act,
+        **screen_config(board),
     }
     if viewer.can_act:
         config |= {
@@ -52,5 +55,26 @@ def board_page(request: HttpRequest, slug: str) -> HttpResponse:
             "actions_url": reverse("action", args=["x"]).removesuffix("x/"),
             "capabilities": capabilities(),
             "kick_destinations": settings.WALLBOARD_KICK_DESTINATIONS,
+            "bridge_paths": settings.WALLBOARD_BRIDGE_PATHS,
         }
-    return render(request, "board/board.html", {"board": board, "board_config": config})
+    with translation.override(board.language):
+        return render(request, "board/board.html", {"board": board, "board_config": config})
+
+
+def screen_config(board: Board) -> dict[str, Any]:
+    """How the board looks and when it warns: the same for a TV and a supervisor."""
+    return {
+        "language": board.language,
+        "dir": "rtl" if translation.get_language_info(board.language)["bidi"] else "ltr",
+        "time_zone": board.time_zone,
+        "density": board.density,
+        "sms_ticker": board.sms_ticker,
+        "thresholds": {
+            "wait_warn_seconds": board.wait_warn_seconds,
+            "wait_alert_seconds": board.wait_alert_seconds,
+            "pause_alert_seconds": board.pause_alert_seconds,
+            "pause_alert_default_seconds": board.pause_alert_default_seconds,
+            "service_level_target_pct": board.service_level_target_pct,
+        },
+        "text": ui_text(board.language),
+    }

@@ -14,11 +14,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from telephony.sinks import SINK_BACKENDS
 
 from telephony.base import TelephonyError
 from telephony.http import make_client
 from telephony.model import CallEvent
+from telephony.sinks import SINK_BACKENDS
 from wallboard.outbox.models import OutboxEvent, SinkCall
 
 if TYPE_CHECKING:

@@ -211,7 +211,8 @@ def test_cli_prints_its_url_serves_and_exits_cleanly_on_sigterm():
             cli.send_signal(signal.SIGTERM)
         assert cli.wait(timeout=5) == 0
     assert line.startswith("Simulator listening on http://127.0.0.1:")
-    assert f"VirtualATS: {base_url}/virtualats/vats/api)" in line
+    assert f"VirtualATS: {base_url}/virtualats/vats/api," in line
+    assert line.endswith(f"Yemot: {base_url}/yemot/ym/api queues /1,/2)\n")
 
 
 def test_cli_virtualats_flags_default_to_the_environment_then_to_sim_keys(monkeypatch):
