@@ -60,6 +60,10 @@ class Queue(msgspec.Struct, kw_only=True):
     waiting: list[WaitingCaller] = []
     member_ids: list[str] = []
     paused_member_ids: list[str] = []
+    # Today's counts, where the vendor reports them per queue (None: not reported).
+    offered_today: int | None = None
+    answered_today: int | None = None
+    abandoned_today: int | None = None
 
 
 class SourceHealth(msgspec.Struct, kw_only=True):
