@@ -6,12 +6,18 @@ from typing import Any
 
 import httpx
 
-from telephony.model import Call, CallEvent, LifecycleKind, Outcome
+from telephony.model import Call, CallEvent, CallStatus, LifecycleKind, Outcome
 from telephony.simulator.receivers_helpdesk import parse_form
 
 T0 = 1_597_824_970.0  # 2020-08-19T08:16:10Z, the Mango doc's dateStart
 VENDOR_CALL_ID = "3489655c982f4e46b9c9ca975b031781"
 CALL_ID = f"virtualats:{VENDOR_CALL_ID}"
+STATUSES: dict[LifecycleKind, CallStatus] = {
+    "started": "ringing",
+    "answered": "talking",
+    "ended": "ended",
+    "recording": "ended",
+}
 
 
 def call_event(
@@ -28,7 +34,7 @@ def call_event(
         "id": CALL_ID,
         "source": "virtualats",
         "direction": "inbound",
-        "status": "ended" if kind in ("ended", "recording") else "talking",
+        "status": STATUSES[kind],
         "caller": "0501234567",
         "callee": "101",
         "did": "+972722776772",
