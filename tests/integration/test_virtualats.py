@@ -23,6 +23,7 @@ from wallboard.asgi import application
 from wallboard.board import history, sources, store
 from wallboard.board.tasks import poll_source
 from wallboard.models import AuditEntry, Board
+from wallboard.outbox.models import OutboxEvent
 
 CRM_KEY = "crm-key-for-tests"
 
@@ -272,3 +273,21 @@ def test_the_figures_start_again_at_midnight_in_the_boards_time_zone(
     tomorrow = datetime.now(zone).replace(hour=0, minute=0, second=5) + timedelta(days=1)
     after_midnight = history.refresh_stats("virtualats", now=tomorrow.timestamp())
     assert (after_midnight.day, after_midnight.offered) == (tomorrow.date().isoformat(), 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_recording_found_later_is_queued_for_mango_for_calls_it_was_told_of(
+    simulator: SimulatorServer, settings: Any
+) -> None:
+    settings.WALLBOARD_SINKS = {"mango": {"token": "t", "widget_id": "1", "base_url": "http://x"}}
+    client = sources.client_for("virtualats")
+    now = datetime.now(ZoneInfo("Asia/Baku"))
+    recorded = [c for c in client.history(now - timedelta(hours=1), now) if c.recording_url]
+    told, untold = recorded[0], recorded[1]
+    OutboxEvent.objects.create(
+        sink="mango", key=f"mango:{told.id}:ended", call_id=told.id, kind="ended", payload={}
+    )
+    history.refresh_stats("virtualats")
+    [queued] = OutboxEvent.objects.filter(kind="recording")
+    assert queued.call_id == told.id and queued.payload["recording_url"] == told.recording_url
+    assert not OutboxEvent.objects.filter(call_id=untold.id).exists()

@@ -25,6 +25,7 @@ from wallboard.board import services, sources, store
 from wallboard.board.stats import DayStats, day_stats
 from wallboard.hooks.services import end_finished_calls
 from wallboard.outbox import services as outbox
+from wallboard.outbox.models import OutboxEvent
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -83,11 +84,18 @@ def refresh_stats(source: str, now: float | None = None) -> DayStats | None:
 
 
 def recordings_found(calls: list[FinishedCall], now: float) -> list[CallEvent]:
-    """A recording listed in history may be news to a sink that was told of the call at its end."""
+    """Recordings listed in history for calls the sinks were told had ended: news for a sink
+    that got the call before its recording existed (a repeat is dropped by the outbox key)."""
+    with_recording = {c.id: c for c in calls if c.recording_url}
+    told = set(
+        OutboxEvent.objects.filter(kind="ended", call_id__in=with_recording).values_list(
+            "call_id", flat=True
+        )
+    )
     return [
         CallEvent(kind="recording", call=as_call(c), occurred_at=now, recording_url=c.recording_url)
-        for c in calls
-        if c.recording_url
+        for call_id, c in with_recording.items()
+        if call_id in told
     ]
 
 

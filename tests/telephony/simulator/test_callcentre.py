@@ -145,6 +145,33 @@ def test_waiting_caller_is_rung_then_answered_by_a_free_agent():
     assert call_id not in {call.call_id for call in queue.waiting}
 
 
+def test_a_member_paused_in_a_queue_is_not_offered_its_callers_until_unpaused():
+    centre = started(agents=1, queues=1)
+    centre.freeze()
+    agent, queue = centre.agents[0], centre.queues[0]
+    if agent.call is not None:
+        centre.hang_up(agent.call.call_id)
+    centre.set_agent_status(agent.username, LOGIN)
+    centre.pause_member(agent.username, queue.id, paused=True)
+    call_id = centre.add_caller(queue.id)
+    centre.unfreeze()
+    centre.advance(centre.now + 5)
+    assert agent.call is None and agent.paused_queues == {queue.id}
+    assert centre.snapshot()["agents"][0]["paused_queues"] == [queue.id]
+
+    centre.pause_member(agent.username, queue.id, paused=False)
+    centre.advance(centre.now + 0.1)
+    assert agent.call is not None and agent.call.call_id == call_id
+
+
+def test_pausing_outside_the_members_queues_is_an_error():
+    centre = started(agents=1, queues=1)
+    with pytest.raises(ValueError, match="not a member"):
+        centre.pause_member(centre.agents[0].username, 999, paused=True)
+    with pytest.raises(KeyError):
+        centre.pause_member("nobody", centre.queues[0].id, paused=True)
+
+
 def test_caller_abandons_when_no_agent_is_free():
     centre = started()
     centre.freeze()
