@@ -5,4 +5,5 @@ from __future__ import annotations
 PBX_BACKENDS: dict[str, str] = {
     "voicenter": "telephony.voicenter.VoicenterClient",
     "virtualats": "telephony.virtualats.VirtualAtsClient",
+    "yemot": "telephony.yemot.YemotClient",
 }

@@ -1,36 +1,37 @@
-"""Voicenter "Active Calls": read-only monitoring of extensions and queues.
+"""Voicenter: extensions and queues from "Active Calls", and pausing agents by their status.
 
-Reference: API_REFERENCE.md §2 (seed 002, monapisec.voicenter.co.il/comet/API).
+Reference: API_REFERENCE.md §2 (seed 002, monapisec.voicenter.co.il/comet/API); pause and
+unpause use SetStatusFromAPI (PUBLIC_CLIENTS.md §2). The wire is in ``telephony.voicenter_api``.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-import httpx
-import msgspec
-
-from telephony.base import PbxClient, TelephonyError
-from telephony.http import describe_http_error, make_client
+from telephony.base import PbxClient
+from telephony.http import make_client
 from telephony.model import Agent, AgentState, Call, CallStatus, Queue, Snapshot, WaitingCaller
+from telephony.voicenter_api import (
+    ExtensionsResponse,
+    QueuesResponse,
+    WireCall,
+    WireExtension,
+    WireQueue,
+    active_calls,
+)
+from telephony.voicenter_status import LOGIN, LOGOUT, OTHER, PAUSE_REASONS, change_status
+
+if TYPE_CHECKING:
+    import httpx
+
+    from telephony.base import ActionResult
+
+__all__ = ["PAUSE_REASONS", "VoicenterClient"]
 
 log = logging.getLogger(__name__)
 
 SOURCE = "voicenter"
-
-# onlineUserStatus as the doc lists it; accounts can define more in their management UI,
-# so an unlisted code is shown as "Status <n>" rather than rejected.
-LOGIN, LOGOUT = 1, 2
-PAUSE_REASONS = {
-    3: "Lunch break",
-    5: "Administrative time",
-    7: "Short break",
-    9: "Other",
-    11: "Training",
-    12: "Group meeting",
-    13: "Briefing",
-}
 
 # The doc types callstatus as a string but lists both numbers and names; accept either.
 CALL_STATUSES: dict[str, CallStatus] = {
@@ -47,91 +48,46 @@ CALL_STATUSES: dict[str, CallStatus] = {
 _CALL_PRIORITY: tuple[CallStatus, ...] = ("talking", "hold", "dialing", "ringing")
 
 
-class WireCall(msgspec.Struct):
-    ivrid: str
-    callStarted: int
-    callAnswered: int
-    callerphone: str
-    callstatus: int | str
-    direction: str
-    callername: str = ""
-    did: str = ""
-    # Typed "array" in the doc, an object in its example: take either, read leniently.
-    recording: dict[str, Any] | list[Any] | None = None
-
-
-class WireExtension(msgspec.Struct):
-    username: str
-    name: str
-    onlineUserStatus: int
-    calls: list[WireCall]  # the doc says "integer"; it is an array
-    representative: str = ""
-
-
-class WireCaller(msgspec.Struct):
-    CallID: str
-    Phone: str
-    JoinTime: int
-
-
-class WireQueue(msgspec.Struct):
-    ID: int
-    Name: str
-    Callers: list[WireCaller]
-    Weight: int = 0
-
-
-class ExtensionsResponse(msgspec.Struct):
-    ERR: int
-    DESC: str = ""
-    EXTENSIONS: list[WireExtension] | None = None
-
-
-class QueuesResponse(msgspec.Struct):
-    ERR: int
-    DESC: str = ""
-    QUEUES: list[WireQueue] | None = None
-
-
-R = TypeVar("R", ExtensionsResponse, QueuesResponse)
-
-
 class VoicenterClient(PbxClient):
     source = SOURCE
 
-    def __init__(self, code: str, base_url: str, http: httpx.Client | None = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        base_url: str,
+        http: httpx.Client | None = None,
+        status_api_url: str = "https://api.voicenter.com",
+        pause_status: int = OTHER,
+    ) -> None:
+        """``status_api_url``: where SetStatusFromAPI lives (another host than Active Calls);
+        ``pause_status``: the onlineUserStatus a pause sets (any break code of the account)."""
+        if pause_status in (LOGIN, LOGOUT) or pause_status < 1:
+            raise ValueError(f"pause_status must be a break status code, not {pause_status}")
         self._code = code
         self._http = http or make_client(base_url)
+        self._status_api_url = status_api_url
+        self._pause_status = pause_status
 
     def fetch_snapshot(self, now: float) -> Snapshot:
-        extensions = self._call("GetExtensionsCalls", ExtensionsResponse).EXTENSIONS or []
-        queues = self._call("GetQueuesCallers", QueuesResponse).QUEUES or []
-        return normalise(extensions, queues)
+        body = {"code": self._code}
+        extensions = active_calls(self._http, "GetExtensionsCalls", ExtensionsResponse, body)
+        queues = active_calls(self._http, "GetQueuesCallers", QueuesResponse, body)
+        return normalise(extensions.EXTENSIONS or [], queues.QUEUES or [])
 
-    def _call(self, method: str, shape: type[R]) -> R:
-        # POST-JSON rather than GET keeps the organisation code out of URLs and access logs.
-        try:
-            response = self._http.post(f"/{method}", json={"code": self._code})
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise TelephonyError(f"Voicenter {method}: {describe_http_error(exc)}") from exc
-        result = decode(method, response.content, shape)
-        if result.ERR != 0:
-            # ERR 1 comes with "Authorization failed": a wrong code will not fix itself.
-            raise TelephonyError(
-                f"Voicenter {method}: ERR {result.ERR} {result.DESC}".rstrip(),
-                permanent=result.ERR == 1,
-            )
-        return result
+    # Reference: PUBLIC_CLIENTS.md §2 (SetStatusFromAPI); no queue pause exists, so a pause is a
+    # break status for the whole extension.
+    def pause(self, agent: Agent) -> ActionResult:
+        return self._set_status(agent, self._pause_status)
 
+    # Reference: PUBLIC_CLIENTS.md §2 (SetStatusFromAPI)
+    def unpause(self, agent: Agent) -> ActionResult:
+        return self._set_status(agent, LOGIN)
 
-def decode(method: str, body: bytes, shape: type[R]) -> R:
-    try:
-        return msgspec.json.decode(body, type=shape)
-    except msgspec.ValidationError as exc:
-        raise TelephonyError(f"Voicenter {method}: unexpected response: {exc}") from exc
-    except msgspec.DecodeError as exc:
-        raise TelephonyError(f"Voicenter {method}: malformed JSON: {exc}") from exc
+    def _set_status(self, agent: Agent, status: int) -> ActionResult:
+        sip = agent.extension.strip()
+        if agent.source != SOURCE or not sip:
+            raise ValueError(f"{agent.id} is not a Voicenter extension")
+        return change_status(self._http, self._code, self._status_api_url, sip, status)
 
 
 def normalise(extensions: list[WireExtension], queues: list[WireQueue]) -> Snapshot:

@@ -1,7 +1,8 @@
 """Run the simulator: ``python -m telephony.simulator --port 8765 --agents 20``.
 
 VirtualATS is served too; add ``--virtualats-webhook-url URL --virtualats-crm-key KEY`` to have
-its call events POSTed to a CRM webhook (the wallboard's ``/hooks/virtualats/``).
+its call events POSTed to a CRM webhook (the wallboard's ``/hooks/virtualats/``). So is Yemot:
+``--yemot-queues N`` queues ``/1`` to ``/N``, answering ``--yemot-token`` (``system:password``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import signal
 import threading
 from typing import TYPE_CHECKING
 
-from telephony.simulator import virtualats_wire, voicenter_wire
+from telephony.simulator import virtualats_wire, voicenter_wire, yemot_wire
 from telephony.simulator.callcentre import CallCentre
 from telephony.simulator.server import SimulatorServer
 
@@ -48,6 +49,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="the organisation code Voicenter requests must carry (default: $VOICENTER_CODE)",
     )
     _virtualats_args(parser)
+    _yemot_args(parser)
     return parser.parse_args(argv)
 
 
@@ -74,10 +76,22 @@ def _virtualats_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _yemot_args(parser: argparse.ArgumentParser) -> None:
+    yemot = parser.add_argument_group("Yemot")
+    yemot.add_argument("--yemot-queues", type=_positive(int), default=2)
+    yemot.add_argument("--yemot-agents", type=_positive(int), default=6)
+    yemot.add_argument(
+        "--yemot-token",
+        default=os.environ.get("YEMOT_TOKEN") or "sim-system:sim-password",
+        help="system:password (or a token) requests must carry (default: $YEMOT_TOKEN)",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     centre = CallCentre(agents=args.agents, queues=args.queues, seed=args.seed, speed=args.speed)
     extensions = virtualats_wire.new_centre(args.virtualats_extensions, args.seed, args.speed)
+    yemot = yemot_wire.new_centre(args.yemot_agents, args.yemot_queues, args.seed, args.speed)
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
@@ -91,12 +105,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         virtualats_secret_key=args.virtualats_secret_key,
         crm_webhook_url=args.virtualats_webhook_url,
         crm_api_key=args.virtualats_crm_key,
+        yemot_centre=yemot,
+        yemot_token=args.yemot_token,
     ) as server:
         voicenter_url = server.base_url + voicenter_wire.PREFIX.rstrip("/")
         vats_url = server.base_url + virtualats_wire.PREFIX.rstrip("/")
+        yemot_url = server.base_url + yemot_wire.PREFIX.rstrip("/")
+        # The queue paths as YEMOT_QUEUES takes them: comma-separated.
+        paths = ",".join(server.yemot.paths)
         print(
-            f"Simulator listening on {server.base_url}"
-            f" (Voicenter: {voicenter_url}, VirtualATS: {vats_url})",
+            f"Simulator listening on {server.base_url} (Voicenter: {voicenter_url},"
+            f" VirtualATS: {vats_url}, Yemot: {yemot_url} queues {paths})",
             flush=True,
         )
         stopping.wait()

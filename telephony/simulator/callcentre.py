@@ -133,6 +133,8 @@ class Agent:
     idle_since: float = 0.0  # engine time; routing offers callers to the longest idle first
     status_due: float = 0.0  # engine time of the next natural status change
     break_due: bool = False  # a break fell due mid-call: taken when the call ends
+    # Queues this member is paused in, as an Asterisk queue pauses one member (Yemot's pause).
+    paused_queues: set[int] = field(default_factory=set)
 
     @property
     def online_user_id(self) -> int:
@@ -266,6 +268,18 @@ class CallCentre:
         agent.break_due = False
         self._set_status(agent, code, t, self._stay(code))
         self._schedule(t, self._on_ready, agent)
+
+    def pause_member(self, username: str, queue_id: int, paused: bool) -> None:
+        """Stop (or resume) offering one queue's callers to one member; ValueError if the agent
+        is not a member of that queue."""
+        agent = self._agent(username)
+        if queue_id not in agent.queue_ids:
+            raise ValueError(f"{username} is not a member of queue {queue_id}")
+        if paused:
+            agent.paused_queues.add(queue_id)
+            return
+        agent.paused_queues.discard(queue_id)
+        self._schedule(self._engine_now(), self._on_ready, agent)
 
     def add_caller(self, queue_id: int, phone: str | None = None) -> str:
         """Put a caller in a queue; returns its call id (Voicenter's CallID and ivrid)."""
@@ -432,7 +446,8 @@ class CallCentre:
             self._offer(call, t)
 
     def _offer(self, call: Call, t: float) -> None:
-        idle = [agent for agent in self._queue_of(call).members if agent.available]
+        queue = self._queue_of(call)
+        idle = [a for a in queue.members if a.available and queue.id not in a.paused_queues]
         if idle:
             self._ring(min(idle, key=attrgetter("idle_since")), call, t)
 
@@ -442,6 +457,8 @@ class CallCentre:
             return
         candidates = []
         for queue_id in agent.queue_ids:
+            if queue_id in agent.paused_queues:
+                continue
             queue = self._queues_by_id[queue_id]
             caller = next((call for call in queue.waiting if call.agent is None), None)
             if caller is not None:
@@ -660,6 +677,7 @@ def _agent_data(agent: Agent) -> dict[str, Any]:
         "status": agent.status,
         "status_since": agent.status_since,
         "queue_ids": list(agent.queue_ids),
+        "paused_queues": sorted(agent.paused_queues),
         "call": None if agent.call is None else _call_data(agent.call),
     }
 

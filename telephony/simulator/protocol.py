@@ -23,7 +23,7 @@ class HttpError(Exception):
 class Request:
     method: str
     path: str
-    params: Mapping[str, Any]  # the query (last value of a repeated key) or the JSON body
+    params: Mapping[str, Any]  # the query or form (a repeated key's last value), or JSON body
     headers: Mapping[str, str] = field(default_factory=dict)  # names in lower case
 
 

@@ -18,10 +18,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
-from telephony.simulator import virtualats_wire, voicenter_wire
+from telephony.simulator import virtualats_wire, voicenter_status, voicenter_wire, yemot_wire
 from telephony.simulator.protocol import HttpError, Reply, Request
 from telephony.simulator.virtualats_controls import controls as virtualats_controls
 from telephony.simulator.virtualats_webhook import WebhookSender
+from telephony.simulator.yemot_controls import controls as yemot_controls
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -161,6 +162,14 @@ def _voicenter(centre: CallCentre, code: str) -> VendorHandler:
     return respond
 
 
+def _voicenter_status(centre: CallCentre, code: str) -> VendorHandler:
+    def respond(endpoint: str, request: Request) -> Reply | None:
+        body = voicenter_status.respond(centre, endpoint, request.params, code=code)
+        return None if body is None else Reply.json(body)
+
+    return respond
+
+
 class _HttpServer(ThreadingHTTPServer):
     app: SimulatorApp
 
@@ -191,6 +200,10 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length > 0 else b""
         if not raw.strip():
             return {}  # control endpoints take an empty body as "no options"
+        if self.headers.get_content_type() == "application/x-www-form-urlencoded":
+            # Yemot takes forms too; as for a query, a repeated field's last value wins.
+            fields = parse_qs(raw.decode(errors="replace"), keep_blank_values=True)
+            return {key: values[-1] for key, values in fields.items()}
         try:
             body = json.loads(raw)
         except ValueError as exc:
@@ -225,10 +238,14 @@ class SimulatorServer:
     """The simulator on a loopback port, served from a daemon thread.
 
     Usage: ``with SimulatorServer(CallCentre(), port=0) as server:`` then point a Voicenter
-    client at ``server.base_url + "/voicenter/comet/API"`` and a VirtualATS client at
-    ``server.base_url + "/virtualats/vats/api"``. VirtualATS extensions are a second centre
+    client at ``server.base_url + "/voicenter/comet/API"`` (its SetStatusFromAPI at
+    ``server.base_url + "/voicenter-api"``), a VirtualATS client at
+    ``server.base_url + "/virtualats/vats/api"`` and a Yemot client at
+    ``server.base_url + "/yemot/ym/api"``. VirtualATS extensions are a second centre
     (``virtualats_centre``, by default ``virtualats_wire.new_centre``); with ``crm_webhook_url``
-    its call events are POSTed there as the CRM webhook, carrying ``crm_api_key``.
+    its call events are POSTed there as the CRM webhook, carrying ``crm_api_key``. Yemot's
+    queues and members are a third (``yemot_centre``, by default ``yemot_wire.new_centre``),
+    answering ``yemot_token`` (``system:password``, or a Login session made with it).
     """
 
     def __init__(
@@ -244,6 +261,8 @@ class SimulatorServer:
         virtualats_secret_key: str = "sim-secret",
         crm_webhook_url: str | None = None,
         crm_api_key: str = "",
+        yemot_centre: CallCentre | None = None,
+        yemot_token: str = "sim-system:sim-password",
     ) -> None:
         self.webhook = WebhookSender(crm_webhook_url) if crm_webhook_url else None
         vats_centre = virtualats_centre
@@ -256,16 +275,20 @@ class SimulatorServer:
             webhook=self.webhook,
             crm_api_key=crm_api_key,
         )
+        yemot = yemot_centre or yemot_wire.new_centre(seed=centre.seed, speed=centre.speed)
+        self.yemot = yemot_wire.YemotSim(yemot, token=yemot_token)
         vendors = {
             voicenter_wire.PREFIX: _voicenter(centre, voicenter_code),
+            voicenter_status.PREFIX: _voicenter_status(centre, voicenter_code),
             virtualats_wire.PREFIX: self.virtualats.respond,
+            yemot_wire.PREFIX: self.yemot.respond,
         }
         self.app = SimulatorApp(
             centre,
             vendors,
             clock,
-            more_centres=[vats_centre],
-            controls=virtualats_controls(self.virtualats),
+            more_centres=[vats_centre, yemot],
+            controls=(*virtualats_controls(self.virtualats), *yemot_controls(self.yemot)),
         )
         self._address = (host, port)
         self._httpd: _HttpServer | None = None

@@ -74,6 +74,19 @@ def test_waiting_callers_are_ordered_by_position_and_dated_by_their_wait(fake_ye
     ]
 
 
+def test_todays_counts_come_from_queue_data(fake_yemot) -> None:
+    # QUEUE_DATA: Completed 9, Abandoned 1; two callers wait now.
+    queue = fake_yemot().client().fetch_snapshot(NOW).queues["yemot:/1"]
+    assert (queue.offered_today, queue.answered_today, queue.abandoned_today) == (12, 9, 1)
+
+
+def test_without_queue_data_todays_counts_are_unknown(fake_yemot) -> None:
+    answer = queue_answer()
+    del answer["queueData"]
+    queue = fake_yemot(GetQueueRealTime=answer).client().fetch_snapshot(NOW).queues["yemot:/1"]
+    assert (queue.offered_today, queue.answered_today, queue.abandoned_today) == (None,) * 3
+
+
 def test_a_queue_name_in_the_answer_is_used(fake_yemot) -> None:
     answer = queue_answer()
     answer["queueData"]["Name"] = "מכירות"
@@ -357,12 +370,18 @@ def test_sip_registration_is_polled_at_most_every_30_seconds(fake_yemot) -> None
     assert yemot.commands().count("GetSipAccountsRegisteredStatus") == 2
 
 
+@pytest.mark.parametrize(
+    ("failure", "tries"),
+    [
+        ({"responseStatus": "FORBIDDEN", "message": "API_KEY_ACL_REJECT"}, 2),  # re-login first
+        ({"responseStatus": "OK", "accounts": "none"}, 1),
+    ],
+)
 def test_a_sip_registration_failure_leaves_it_unknown_and_the_queues_shown(
-    fake_yemot, vendor_fixtures, caplog
+    fake_yemot, vendor_fixtures, caplog, failure, tries
 ) -> None:
-    failure = {"responseStatus": "FORBIDDEN", "message": "API_KEY_ACL_REJECT"}
     accounts = vendor_fixtures["yemot.GetSipAccountsRegisteredStatus.assembled"]
-    yemot = fake_yemot(GetSipAccountsRegisteredStatus=[failure, failure, accounts])
+    yemot = fake_yemot(GetSipAccountsRegisteredStatus=[*[failure] * tries, accounts])
     client = yemot.client()
 
     snapshot = client.fetch_snapshot(NOW)

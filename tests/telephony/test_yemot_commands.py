@@ -105,7 +105,7 @@ def test_kick_rejects_bad_input_before_sending(
 
 def test_a_refused_kick_is_an_error(fake_yemot) -> None:
     yemot = fake_yemot(QueueManagement={"responseStatus": "ERROR", "message": "queue not found"})
-    with pytest.raises(TelephonyError, match="^Yemot QueueManagement: ERROR queue not found$"):
+    with pytest.raises(TelephonyError, match="^Yemot QueueManagement /9: ERROR queue not found$"):
         yemot.client().kick("/9", [FIRST])
 
 

@@ -47,6 +47,8 @@ def waiting_ids(client: YemotClient, queue: str) -> list[str]:
 def test_the_client_polls_queues_members_and_registration(client: YemotClient) -> None:
     snapshot = client.fetch_snapshot(time.time())
     assert list(snapshot.queues) == ["yemot:/1", "yemot:/2"]
+    queue = snapshot.queues["yemot:/1"]
+    assert queue.offered_today == queue.answered_today + queue.abandoned_today + len(queue.waiting)
     agents = snapshot.agents.values()
     assert {agent.source for agent in agents} == {"yemot"}
     assert all(agent.queue_ids for agent in agents)

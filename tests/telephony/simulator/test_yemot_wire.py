@@ -17,12 +17,19 @@ TOKEN = "sim-system:sim-password"
 STATUS_API = "/voicenter-api/UserLogin/SetStatusFromAPI"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def server() -> Iterator[SimulatorServer]:
+    """One frozen simulator for the module: each test adds what it looks at."""
     centre = CallCentre(agents=4, queues=1, seed=2)
     with SimulatorServer(centre, yemot_centre=new_centre(agents=5, queues=3, seed=4)) as running:
         httpx.post(f"{running.base_url}/_sim/freeze")
         yield running
+
+
+@pytest.fixture(autouse=True)
+def plain_shapes(server: SimulatorServer) -> Iterator[None]:
+    yield
+    server.yemot.odd_shapes = False
 
 
 @pytest.fixture
@@ -159,6 +166,7 @@ def test_freeze_stops_the_yemot_centre_too(server, http) -> None:
     assert server.yemot.centre.frozen
     http.post("/_sim/unfreeze")
     assert not server.yemot.centre.frozen
+    http.post("/_sim/freeze")
 
 
 def voicenter_agent(http: httpx.Client) -> dict[str, Any]:
