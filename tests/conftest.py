@@ -17,6 +17,7 @@ SIM_KEYS = {
     "voicenter_code": "sim-code",
     "virtualats_public_key": "sim-public",
     "virtualats_secret_key": "sim-secret",
+    "yemot_token": "sim-system:sim-password",
 }
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "vendor-apis" / "fixtures.json"
 
@@ -42,12 +43,18 @@ def start_simulator(settings: Any, **options: Any) -> SimulatorServer:
         "voicenter": {
             "code": SIM_KEYS["voicenter_code"],
             "base_url": f"{server.base_url}/voicenter/comet/API",
+            "status_api_url": f"{server.base_url}/voicenter-api",
         },
         "virtualats": {
             "public_key": SIM_KEYS["virtualats_public_key"],
             "secret_key": SIM_KEYS["virtualats_secret_key"],
             "base_url": f"{server.base_url}/virtualats/vats/api",
             "time_zone": "Asia/Baku",
+        },
+        "yemot": {
+            "token": SIM_KEYS["yemot_token"],
+            "base_url": f"{server.base_url}/yemot/ym/api",
+            "queues": ["/1", "/2"],
         },
     }
     sources.client_for.cache_clear()

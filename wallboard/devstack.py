@@ -40,7 +40,8 @@ def main() -> int:
 
 
 def _vendor_configured() -> bool:
-    return bool(os.environ.get("VOICENTER_CODE") or os.environ.get("VIRTUALATS_SECRET_KEY"))
+    names = ("VOICENTER_CODE", "VIRTUALATS_SECRET_KEY", "YEMOT_TOKEN")
+    return any(os.environ.get(name) for name in names)
 
 
 def _ensure_redis() -> EmbeddedRedis | None:
@@ -64,7 +65,14 @@ def _start_simulator() -> subprocess.Popen[bytes]:
         VIRTUALATS_SECRET_KEY=secrets.token_hex(16),
         VIRTUALATS_BASE_URL=f"{base}/virtualats/vats/api",
         VIRTUALATS_CRM_API_KEY=secrets.token_hex(16),
+        VOICENTER_STATUS_API_URL=f"{base}/voicenter-api",
+        YEMOT_TOKEN=f"sim-system:{secrets.token_hex(8)}",
+        YEMOT_BASE_URL=f"{base}/yemot/ym/api",
+        YEMOT_QUEUES="/1,/2",
     )
+    # Where a supervisor may send a kicked caller, and Yemot click-to-call targets.
+    os.environ.setdefault("WALLBOARD_KICK_DESTINATIONS", "Main menu=GOTO:/1")
+    os.environ.setdefault("WALLBOARD_BRIDGE_PATHS", "Sales queue=/1,Support queue=/2")
     args = [PYTHON, "-m", "telephony.simulator", "--port", str(port)]
     args += ["--agents", os.environ.get("WALLBOARD_SIM_AGENTS", "20")]
     args += ["--queues", os.environ.get("WALLBOARD_SIM_QUEUES", "4")]

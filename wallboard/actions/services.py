@@ -29,6 +29,8 @@ def perform(name: str, fields: Mapping[str, Any]) -> tuple[str, ActionResult]:
         raise InvalidAction(f"{source} does not support '{name}'")
     try:
         return target, method(**kwargs)
+    except ValueError as exc:  # the client refused the input before sending anything
+        raise InvalidAction(str(exc)) from None
     except TelephonyError as exc:
         log.warning("%s %s on %s failed: %s", name, target, source, exc.message)
         return target, ActionResult(ok=False, message=exc.message)

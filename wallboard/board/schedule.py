@@ -12,6 +12,7 @@ from telephony.registry import PBX_BACKENDS
 from wallboard.board.sources import active_sources
 
 SERIES_SECONDS = 60.0
+SMS_SECONDS = 30.0
 
 
 def beat_schedule() -> dict[str, dict[str, Any]]:
@@ -20,10 +21,13 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
         schedule[f"poll-{name}"] = entry(
             "wallboard.poll_source", name, settings.WALLBOARD_POLL_SECONDS
         )
-        if hasattr(import_string(PBX_BACKENDS[name]), "history"):
+        backend = import_string(PBX_BACKENDS[name])
+        if hasattr(backend, "history"):
             schedule[f"stats-{name}"] = entry(
                 "wallboard.refresh_stats", name, settings.WALLBOARD_STATS_SECONDS
             )
+        if hasattr(backend, "sms_log"):
+            schedule[f"sms-{name}"] = entry("wallboard.refresh_sms", name, SMS_SECONDS)
     if schedule:
         schedule["series"] = {
             "task": "wallboard.sample_series",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from wallboard.board import history, series, services
+from wallboard.board import history, series, services, sms
 
 
 @shared_task(name="wallboard.poll_source", ignore_result=True)
@@ -21,3 +21,9 @@ def refresh_stats(name: str) -> str:
 @shared_task(name="wallboard.sample_series", ignore_result=True)
 def sample_series() -> str:
     return f"sampled {series.sample_all()} sources"
+
+
+@shared_task(name="wallboard.refresh_sms", ignore_result=True)
+def refresh_sms(name: str) -> str:
+    count = sms.refresh_sms(name)
+    return "skipped" if count is None else f"{count} messages"
