@@ -54,33 +54,48 @@ def _ensure_redis() -> EmbeddedRedis | None:
 
 
 def _start_simulator() -> subprocess.Popen[bytes]:
-    """The simulated centre, and every process's credentials for it (fresh each run)."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    web_port = os.environ.get("WALLBOARD_PORT", "8000")
-    os.environ.update(
-        VOICENTER_CODE=secrets.token_hex(8),
-        VOICENTER_BASE_URL=f"{base}/voicenter/comet/API",
-        VIRTUALATS_PUBLIC_KEY="sim-public",
-        VIRTUALATS_SECRET_KEY=secrets.token_hex(16),
-        VIRTUALATS_BASE_URL=f"{base}/virtualats/vats/api",
-        VIRTUALATS_CRM_API_KEY=secrets.token_hex(16),
-        VOICENTER_STATUS_API_URL=f"{base}/voicenter-api",
-        YEMOT_TOKEN=f"sim-system:{secrets.token_hex(8)}",
-        YEMOT_BASE_URL=f"{base}/yemot/ym/api",
-        YEMOT_QUEUES="/1,/2",
-    )
+    """The simulated centre and receivers; every process gets fresh credentials for them."""
+    port, receivers_port = free_port(), free_port()
+    channel_key = secrets.token_hex(8)
+    os.environ.update(_simulated_vendors(f"http://127.0.0.1:{port}"))
+    os.environ.update(_simulated_sinks(f"http://127.0.0.1:{receivers_port}", channel_key))
     # Where a supervisor may send a kicked caller, and Yemot click-to-call targets.
     os.environ.setdefault("WALLBOARD_KICK_DESTINATIONS", "Main menu=GOTO:/1")
     os.environ.setdefault("WALLBOARD_BRIDGE_PATHS", "Sales queue=/1,Support queue=/2")
+    web_port = os.environ.get("WALLBOARD_PORT", "8000")
     args = [PYTHON, "-m", "telephony.simulator", "--port", str(port)]
     args += ["--agents", os.environ.get("WALLBOARD_SIM_AGENTS", "20")]
     args += ["--queues", os.environ.get("WALLBOARD_SIM_QUEUES", "4")]
     args += ["--seed", os.environ.get("WALLBOARD_SIM_SEED", "1")]
     args += ["--speed", os.environ.get("WALLBOARD_SIM_SPEED", "1")]
     args += ["--virtualats-webhook-url", f"http://127.0.0.1:{web_port}/hooks/virtualats/"]
+    args += ["--receivers-port", str(receivers_port), "--helpdesk-channel-key", channel_key]
     # Codes and keys reach the simulator through its environment ($VOICENTER_CODE, ...).
     return _spawn(args)
+
+
+def _simulated_vendors(base: str) -> dict[str, str]:
+    return {
+        "VOICENTER_CODE": secrets.token_hex(8),
+        "VOICENTER_BASE_URL": f"{base}/voicenter/comet/API",
+        "VOICENTER_STATUS_API_URL": f"{base}/voicenter-api",
+        "VIRTUALATS_PUBLIC_KEY": "sim-public",
+        "VIRTUALATS_SECRET_KEY": secrets.token_hex(16),
+        "VIRTUALATS_BASE_URL": f"{base}/virtualats/vats/api",
+        "VIRTUALATS_CRM_API_KEY": secrets.token_hex(16),
+        "YEMOT_TOKEN": f"sim-system:{secrets.token_hex(8)}",
+        "YEMOT_BASE_URL": f"{base}/yemot/ym/api",
+        "YEMOT_QUEUES": "/1,/2",
+    }
+
+
+def _simulated_sinks(base: str, channel_key: str) -> dict[str, str]:
+    return {
+        "HELPDESK_CALLS_URL": f"{base}/helpdesk/api/v2/telephony/calls/@{channel_key}",
+        "MANGO_TOKEN": secrets.token_hex(8),
+        "MANGO_WIDGET_ID": "1",
+        "MANGO_BASE_URL": f"{base}/mango/v1",
+    }
 
 
 def _start_services() -> list[tuple[str, subprocess.Popen[bytes]]]:

@@ -8,6 +8,7 @@ its call events POSTed to a CRM webhook (the wallboard's ``/hooks/virtualats/``)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import threading
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from telephony.simulator import virtualats_wire, voicenter_wire, yemot_wire
 from telephony.simulator.callcentre import CallCentre
+from telephony.simulator.receivers import ReceiverServer
 from telephony.simulator.server import SimulatorServer
 
 if TYPE_CHECKING:
@@ -50,6 +52,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     _virtualats_args(parser)
     _yemot_args(parser)
+    _receiver_args(parser)
     return parser.parse_args(argv)
 
 
@@ -87,6 +90,30 @@ def _yemot_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _receiver_args(parser: argparse.ArgumentParser) -> None:
+    receivers = parser.add_argument_group("Helpdesk and Mango receivers")
+    receivers.add_argument(
+        "--receivers-port", type=int, default=None, help="serve both receivers on this port"
+    )
+    receivers.add_argument("--helpdesk-channel-key", default="sim-channel")
+    receivers.add_argument("--mango-token", default=os.environ.get("MANGO_TOKEN") or "sim-mango")
+    receivers.add_argument("--mango-widget-id", default=os.environ.get("MANGO_WIDGET_ID") or "1")
+
+
+def _receivers(
+    args: argparse.Namespace,
+) -> contextlib.AbstractContextManager[ReceiverServer | None]:
+    if args.receivers_port is None:
+        return contextlib.nullcontext()
+    return ReceiverServer(
+        channel_key=args.helpdesk_channel_key,
+        mango_token=args.mango_token,
+        widget_id=args.mango_widget_id,
+        host=args.host,
+        port=args.receivers_port,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     centre = CallCentre(agents=args.agents, queues=args.queues, seed=args.seed, speed=args.speed)
@@ -95,19 +122,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
-    with SimulatorServer(
-        centre,
-        args.host,
-        args.port,
-        voicenter_code=args.voicenter_code,
-        virtualats_centre=extensions,
-        virtualats_public_key=args.virtualats_public_key,
-        virtualats_secret_key=args.virtualats_secret_key,
-        crm_webhook_url=args.virtualats_webhook_url,
-        crm_api_key=args.virtualats_crm_key,
-        yemot_centre=yemot,
-        yemot_token=args.yemot_token,
-    ) as server:
+    with (
+        SimulatorServer(
+            centre,
+            args.host,
+            args.port,
+            voicenter_code=args.voicenter_code,
+            virtualats_centre=extensions,
+            virtualats_public_key=args.virtualats_public_key,
+            virtualats_secret_key=args.virtualats_secret_key,
+            crm_webhook_url=args.virtualats_webhook_url,
+            crm_api_key=args.virtualats_crm_key,
+            yemot_centre=yemot,
+            yemot_token=args.yemot_token,
+        ) as server,
+        _receivers(args) as receivers,
+    ):
         voicenter_url = server.base_url + voicenter_wire.PREFIX.rstrip("/")
         vats_url = server.base_url + virtualats_wire.PREFIX.rstrip("/")
         yemot_url = server.base_url + yemot_wire.PREFIX.rstrip("/")
@@ -118,6 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f" VirtualATS: {vats_url}, Yemot: {yemot_url} queues {paths})",
             flush=True,
         )
+        if receivers is not None:
+            print(f"Receivers listening on {receivers.base_url} (helpdesk and Mango)", flush=True)
         stopping.wait()
     return 0
 
