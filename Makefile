@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format
+.PHONY: run test lint format bench
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ run: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(INSTALLED)
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	$(PY) -m bench
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
