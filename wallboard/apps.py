@@ -7,3 +7,4 @@ class WallboardConfig(AppConfig):
 
     def ready(self) -> None:
         from wallboard import checks  # noqa: F401  (registers system checks)
+        from wallboard.board import signals  # noqa: F401  (tells open boards of edits)

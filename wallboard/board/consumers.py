@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import weakref
+from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -14,9 +15,11 @@ from redis.asyncio import Redis
 
 from wallboard.board import store
 from wallboard.board.access import Viewer, viewer_for
+from wallboard.board.assets import page_version
 from wallboard.board.messages import LayerEvent, group_name
 from wallboard.board.scope import Scope
 from wallboard.board.sources import active_sources
+from wallboard.board.views import screen_config
 from wallboard.models import Board
 
 # Close codes in the 4000 range are ours: the page shows why instead of retrying blindly.
@@ -34,23 +37,31 @@ def redis_for_this_loop() -> Redis:
     return _redis_by_loop[loop]
 
 
+@dataclass(frozen=True)
+class Admission:
+    viewer: Viewer
+    scope: Scope
+    page: str  # the page version a client must have (see assets.page_version)
+
+
 @database_sync_to_async
-def authorise(slug: str, user: object, token: str | None) -> tuple[Viewer, Scope] | None:
+def authorise(slug: str, user: object, token: str | None) -> Admission | None:
     board = Board.objects.filter(slug=slug).first()
     viewer = None if board is None else viewer_for(board, user, token)  # type: ignore[arg-type]
-    return None if viewer is None else (viewer, Scope.of(board))
+    if viewer is None:
+        return None
+    return Admission(viewer, Scope.of(board), page_version(screen_config(board)))
 
 
 class BoardConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         self.slug: str = self.scope["url_route"]["kwargs"]["slug"]
         query = parse_qs(self.scope.get("query_string", b"").decode())
-        token = query.get("token", [None])[0]
-        allowed = await authorise(self.slug, self.scope.get("user"), token)
-        if allowed is None:
+        self.token = query.get("token", [None])[0]
+        self.admission = await authorise(self.slug, self.scope.get("user"), self.token)
+        if self.admission is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.board_scope = allowed[1]
         self.group = group_name(self.slug)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -74,8 +85,18 @@ class BoardConsumer(AsyncWebsocketConsumer):
     async def board_message(self, event: LayerEvent) -> None:
         await self.send(text_data=event["text"])
 
+    async def board_changed(self, event: dict[str, str]) -> None:
+        """The board was edited or its TV token replaced: a revoked viewer is shut out now,
+        the others get what the board shows now (and reload if its settings changed)."""
+        self.admission = await authorise(self.slug, self.scope.get("user"), self.token)
+        if self.admission is None:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        await self.send_snapshot()
+
     async def send_snapshot(self) -> None:
+        admission = self.admission
         text = await store.read_snapshot_text(
-            redis_for_this_loop(), self.slug, active_sources(), self.board_scope
+            redis_for_this_loop(), self.slug, active_sources(), admission.scope, admission.page
         )
         await self.send(text_data=text)

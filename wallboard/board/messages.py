@@ -10,9 +10,8 @@ from typing import Any, Literal, TypedDict
 
 import msgspec
 
-from wallboard.board.assets import code_version
-
 LAYER_EVENT_TYPE = "board.message"  # handled by BoardConsumer.board_message
+BOARD_CHANGED = {"type": "board.changed"}  # BoardConsumer.board_changed: re-check and resend
 
 _encoder = msgspec.json.Encoder()
 
@@ -52,12 +51,12 @@ def group_name(slug: str) -> str:
     return f"board.{slug}"
 
 
-def encode_snapshot(version: int, server_time: float, state: BoardState) -> str:
+def encode_snapshot(version: int, server_time: float, state: BoardState, page: str) -> str:
     message: SnapshotMessage = {
         "type": "snapshot",
         "version": version,
         "server_time": server_time,
-        "code_version": code_version(),
+        "code_version": page,
         "state": state,
     }
     return _encoder.encode(message).decode()

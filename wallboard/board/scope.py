@@ -46,8 +46,7 @@ class Scope:
     def filter(self, changes: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
         if self.everything:
             return changes
-        kept = {
+        return {
             collection: {key: value for key, value in items.items() if self.shows(collection, key)}
             for collection, items in changes.items()
         }
-        return {collection: items for collection, items in kept.items() if items}

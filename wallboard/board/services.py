@@ -137,7 +137,7 @@ def commit_to_boards(writes: dict[str, bytes], changes: Changes, now: float) -> 
     scopes = board_scopes()
     encoded: dict[Scope, str | None] = {}
     for scope in set(scopes.values()):
-        shown = scope.filter(changes)
+        shown = {collection: items for collection, items in scope.filter(changes).items() if items}
         encoded[scope] = encode_changes(shown) if shown else None
 
     def delta_for(slug: str, version: int) -> str | None:

@@ -109,7 +109,7 @@ def commit(
 
 
 async def read_snapshot_text(
-    redis_client: AsyncRedis, slug: str, sources: list[str], scope: Scope
+    redis_client: AsyncRedis, slug: str, sources: list[str], scope: Scope, page: str
 ) -> str:
     """The snapshot message for a board, consistent with the version it carries."""
     sources = [source for source in sources if scope.shows_source(source)]
@@ -122,7 +122,7 @@ async def read_snapshot_text(
                 pipe.get(extra_key(collection, source))
         version, *blobs = await pipe.execute()
     state = scope.filter(merge_state(sources, blobs))  # type: ignore[arg-type]
-    return encode_snapshot(int(version or 0), time.time(), state)  # type: ignore[arg-type]
+    return encode_snapshot(int(version or 0), time.time(), state, page)  # type: ignore[arg-type]
 
 
 def merge_state(sources: list[str], blobs: list[bytes | None]) -> BoardState:

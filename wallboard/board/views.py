@@ -16,7 +16,7 @@ from django.utils import translation
 
 from wallboard.actions.specs import capabilities
 from wallboard.board.access import viewer_for
-from wallboard.board.assets import code_version
+from wallboard.board.assets import page_version
 from wallboard.board.ui_text import ui_text
 from wallboard.models import Board
 
@@ -40,14 +40,15 @@ def board_page(request: HttpRequest, slug: str) -> HttpResponse:
     ws_url = f"/ws/boards/{board.slug}/"
     if viewer.kind == "tv":
         ws_url += "?" + urlencode({"token": token})
+    screen = screen_config(board)
     config: dict[str, Any] = {
         "ws_url": ws_url,
         "poll_seconds": settings.WALLBOARD_POLL_SECONDS,
         "board_name": board.name,
         "board_slug": board.slug,
-        "code_version": code_version(),
+        "code_version": page_version(screen),
         "can_act": viewer.can_act,
-        **screen_config(board),
+        **screen,
     }
     if viewer.can_act:
         config |= {
@@ -64,6 +65,7 @@ def board_page(request: HttpRequest, slug: str) -> HttpResponse:
 def screen_config(board: Board) -> dict[str, Any]:
     """How the board looks and when it warns: the same for a TV and a supervisor."""
     return {
+        "board_name": board.name,
         "language": board.language,
         "dir": "rtl" if translation.get_language_info(board.language)["bidi"] else "ltr",
         "time_zone": board.time_zone,

@@ -162,3 +162,36 @@ async def test_a_logged_in_user_with_view_permission_connects_by_session(tv_toke
     assert connected
     assert (await communicator.receive_json_from())["type"] == "snapshot"
     await communicator.disconnect()
+
+
+async def test_revoking_the_tv_token_shuts_an_open_tv_out_at_once(tv_token: str) -> None:
+    communicator, _, _ = await connect(f"/ws/boards/floor/?token={tv_token}")
+    await communicator.receive_json_from()
+    board = await sync_to_async(Board.objects.get)(slug="floor")
+    await sync_to_async(board.issue_tv_token)()  # a new link: the old one stops working
+    assert await communicator.receive_output(timeout=2) == {
+        "type": "websocket.close",
+        "code": CLOSE_FORBIDDEN,
+    }
+
+
+async def test_editing_the_board_sends_what_it_shows_now_with_a_new_page_version(
+    tv_token: str,
+) -> None:
+    await sync_to_async(seed_state)()
+    communicator, _, _ = await connect(f"/ws/boards/floor/?token={tv_token}")
+    first = await communicator.receive_json_from()
+    assert "voicenter:1" in first["state"]["agents"]
+
+    def narrow_to_virtualats() -> None:
+        board = Board.objects.get(slug="floor")
+        board.sources = ["virtualats"]
+        board.wait_alert_seconds = 240
+        board.save()
+
+    await sync_to_async(narrow_to_virtualats)()
+    second = await communicator.receive_json_from(timeout=2)
+    assert second["type"] == "snapshot"
+    assert second["state"]["agents"] == {}
+    assert second["code_version"] != first["code_version"]  # the TV reloads its settings
+    await communicator.disconnect()

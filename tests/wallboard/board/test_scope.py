@@ -18,6 +18,8 @@ def test_a_board_that_shows_everything_gets_the_changes_untouched() -> None:
 def test_a_board_of_one_source_gets_only_that_sources_entities_and_figures() -> None:
     assert Scope(sources=frozenset({"virtualats"})).filter(CHANGES) == {
         "agents": {"virtualats:100": {"n": 3}},
+        "calls": {},
+        "queues": {},
         "sources": {"virtualats": {"ok": True}},
         "stats": {"virtualats": {"offered": 1}},
     }
@@ -34,4 +36,5 @@ def test_chosen_agents_and_queues_narrow_the_board_removals_included() -> None:
         "calls": {"voicenter:c": {"n": 4}},
         "queues": {"voicenter:q2": {"n": 6}},
         "sources": {"voicenter": {"ok": True}},
+        "stats": {},
     }
