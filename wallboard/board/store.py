@@ -79,6 +79,11 @@ def layer_channel(slug: str) -> str:
     return f"{prefix}__group__{group_name(slug)}"
 
 
+def notify(slug: str, event: dict[str, str]) -> None:
+    """Send one layer event to every socket of a board, from any thread (sync Redis)."""
+    client().publish(layer_channel(slug), get_channel_layer().serialize(event))
+
+
 def commit(
     writes: Mapping[str, bytes], boards: list[str], delta_for: Callable[[int], str]
 ) -> list[int]:
