@@ -14,7 +14,6 @@ import msgspec
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.contrib.auth.models import Permission, User
 from django.test import Client
 
 from telephony.simulator.server import SimulatorServer
@@ -40,15 +39,6 @@ def webhooked(settings: Any, live_server: Any) -> Iterator[SimulatorServer]:
     yield server
     server.stop()
     sources.client_for.cache_clear()
-
-
-@pytest.fixture
-def supervisor(transactional_db: None) -> Client:
-    user = User.objects.create_user("supervisor", password="pw")
-    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_board", "act"]))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def sim(server: SimulatorServer, method: str, path: str, **body: Any) -> dict[str, Any]:

@@ -7,7 +7,6 @@ from typing import Any
 
 import httpx
 import pytest
-from django.contrib.auth.models import Permission, User
 from django.test import Client
 
 from telephony.simulator.server import SimulatorServer
@@ -16,15 +15,6 @@ from wallboard.board.tasks import poll_source
 from wallboard.models import AuditEntry, Board
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def supervisor(transactional_db: None) -> Client:
-    user = User.objects.create_user("supervisor", password="pw")
-    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_board", "act"]))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def act(client: Client, name: str, **fields: Any) -> tuple[int, dict[str, Any]]:
