@@ -1,9 +1,10 @@
 /*
  * Supervisors' controls: the recent-calls panel, an action panel for an agent (call a number,
- * pause / unpause, hang up) or a queue (remove a waiting caller), and toasts with the outcome.
+ * pause / unpause, hang up), a queue (remove a waiting caller) or the IVR (ring a number into a
+ * path), and toasts with the outcome.
  *
  * Only a logged-in supervisor's page has board_config.can_act; on a TV this file returns at
- * once, so a TV never has a single control. A control only appears when the entity's source
+ * once, so a TV never has a single action control. A control only appears when the source
  * supports its action (board_config.capabilities). Actions are POSTs to the action endpoint;
  * after a success the board shows the expected effect at once (board.js keeps such guesses
  * apart from the model, and the server's next word on the entity replaces them).
@@ -15,10 +16,12 @@
   "use strict";
 
   const core = window.wallboardCore;
-  const config = core.config;
+  const { config } = window.wallboardKit;
   if (config.can_act !== true) return;
 
-  const { el, setText, timerNode, setTimer, formatDuration, serverNow, clockFormat } = core.ui;
+  const { clockFormat, translator, formatCount, formatDuration, el, setText, timerNode } =
+    window.wallboardKit;
+  const { setTimer, setLimits, waitLimits, serverNow } = core.ui;
   const TOAST_MS = 6000;
   const TOASTS_KEPT = 4;
   const VENDOR_TEXT_MAX = 300;
@@ -26,43 +29,52 @@
   const NUMBER_SHAPE = /^\+?[\d\s()-]+$/;
   const NUMBER_DIGITS = { min: 3, max: 20 };
 
-  const TEXT = {
+  const t = translator({
     close: "Close",
-    extension: "ext.",
-    callNumber: "Call a number",
+    extension: "ext. {extension}",
+    call_number: "Call a number",
     call: "Call",
-    badNumber: "Enter 3–20 digits (spaces, dashes, brackets and a leading + are fine).",
+    bad_number: "Enter 3–20 digits (spaces, dashes, brackets and a leading + are fine).",
     pause: "Pause",
     unpause: "Unpause",
-    currentCalls: "Current calls",
-    noCalls: "No current calls",
-    hangUp: "Hang up",
-    confirmHangUp: (party) => `Hang up the call with ${party}?`,
+    current_calls: "Current calls",
+    no_calls: "No current calls",
+    hang_up: "Hang up",
+    confirm_hang_up: "Hang up the call with {party}?",
     cancel: "Cancel",
-    waiting: (count) => `${count} waiting`,
-    nobodyWaiting: "Nobody is waiting",
+    panel_waiting: "Waiting: {n}",
+    nobody_waiting: "Nobody is waiting",
     remove: "Remove…",
-    removeCaller: (phone) => `Remove ${phone}`,
-    confirmKick: (phone, queue) => `Remove ${phone} from ${queue}?`,
-    confirmRemove: "Remove",
-    sendTo: "Send to",
+    remove_caller: "Remove {phone}",
+    confirm_kick: "Remove {phone} from {queue}?",
+    confirm_remove: "Remove",
+    send_to: "Send to",
     nowhere: "Nowhere (just remove)",
-    direction: { inbound: "In", outbound: "Out" },
-    subject: {
-      call: (agent, number) => `Call ${number} from ${agent}`,
-      pause: (agent) => `Pause ${agent}`,
-      unpause: (agent) => `Unpause ${agent}`,
-      hangup: (party) => `Hang up the call with ${party}`,
-      kick: (phone, queue) => `Remove ${phone} from ${queue}`,
-    },
+    direction_in: "In",
+    direction_out: "Out",
+    subject_call: "Call {number} from {agent}",
+    subject_pause: "Pause {agent}",
+    subject_unpause: "Unpause {agent}",
+    subject_hangup: "Hang up the call with {party}",
+    subject_kick: "Remove {phone} from {queue}",
+    subject_bridge: "Call {number} into {path}",
     done: "Done.",
-    noAnswer: "No answer from the server: check the board before trying again.",
-    httpStatus: (status, statusText) => `The server answered ${status} ${statusText}`.trim(),
-    resultsLabel: "Action results",
-    dispositions: { answered: "Answered", missed: "Missed", busy: "Busy", failed: "Failed" },
-    play: "▶",
-    playLabel: (party) => `Play the recording of the call with ${party} (opens a new tab)`,
-  };
+    no_answer: "No answer from the server: check the board before trying again.",
+    http_status: "The server answered {status} {text}",
+    results_label: "Action results",
+    disposition_answered: "Answered",
+    disposition_missed: "Missed",
+    disposition_busy: "Busy",
+    disposition_failed: "Failed",
+    play_label: "Play the recording of the call with {party} (opens a new tab)",
+    bridge: "Call into IVR",
+    bridge_hint: "Ring a number and connect it to an IVR path",
+    bridge_source: "Line",
+    bridge_number: "Number to call",
+    bridge_path: "IVR path",
+  });
+  // Recent calls' outcomes, by the disposition the server names.
+  const DISPOSITIONS = ["answered", "missed", "busy", "failed"];
 
   // Requests in flight, by what they act on: their buttons stay disabled until the answer.
   const pending = new Set();
@@ -88,13 +100,13 @@
         body: JSON.stringify({ ...fields, board: config.board_slug }),
       });
     } catch {
-      return { ok: false, message: TEXT.noAnswer, vendorResponse: "" };
+      return { ok: false, message: t("no_answer"), vendorResponse: "" };
     }
     // A proxy's error page or Django's CSRF page is HTML, not the endpoint's JSON.
     const body = await response.json().catch(() => null);
     const fallback = response.ok
-      ? TEXT.done
-      : TEXT.httpStatus(response.status, response.statusText);
+      ? t("done")
+      : t("http_status", { status: response.status, text: response.statusText }).trim();
     return {
       ok: response.ok && body?.ok === true,
       message: String(body?.message || body?.error || fallback),
@@ -138,7 +150,7 @@
   function createToasts() {
     const region = el("section", "toasts", {
       "aria-live": "polite",
-      "aria-label": TEXT.resultsLabel,
+      "aria-label": t("results_label"),
     });
     document.body.append(region);
     return region;
@@ -206,7 +218,7 @@
 
   function openPanel(kind, id, opener, callerId = null) {
     closePanel();
-    panel = kind === "agent" ? agentPanel(id) : queuePanel(id);
+    panel = PANELS[kind](id);
     panel.opener = opener;
     dialog.replaceChildren(panel.root);
     panel.refresh();
@@ -235,16 +247,19 @@
     panel.refresh();
   }
 
-  // Level with the tile, on the side with room. It hangs from the edge nearer the middle of the
-  // screen, so whatever opens inside it later (an error, a confirmation) grows into free space,
-  // and past that it scrolls rather than running off screen.
+  // Level with the tile, on the side with room (the reading direction's side first). It hangs
+  // from the edge nearer the middle of the screen, so whatever opens inside it later (an error,
+  // a confirmation) grows into free space, and past that it scrolls rather than off screen.
   function placeBeside(anchor) {
     const gap = 12;
     const width = dialog.offsetWidth;
     const target = anchor.getBoundingClientRect();
-    const after = target.right + gap;
-    const left = after + width <= innerWidth ? after : target.left - gap - width;
-    dialog.style.left = `${clamp(left, gap, innerWidth - width - gap)}px`;
+    const right = target.right + gap;
+    const left = target.left - gap - width;
+    const x = document.documentElement.dir === "rtl"
+      ? (left >= 0 ? left : right)
+      : (right + width <= innerWidth ? right : left);
+    dialog.style.left = `${clamp(x, gap, innerWidth - width - gap)}px`;
     const lowerHalf = target.top + target.height / 2 > innerHeight / 2;
     const edge = clamp(lowerHalf ? innerHeight - target.bottom : target.top, gap, innerHeight / 2);
     dialog.style.top = lowerHalf ? "auto" : `${edge}px`;
@@ -272,7 +287,7 @@
       detail: el("p", "panel-detail"),
     };
     const close = button("×", "panel-close", closePanel);
-    close.setAttribute("aria-label", TEXT.close);
+    close.setAttribute("aria-label", t("close"));
     const titles = el("div", "panel-titles");
     titles.append(head.title, head.detail);
     head.root.append(titles, close);
@@ -295,7 +310,7 @@
       root: el("div", "panel-confirm", { role: "group" }),
       question: el("p", "panel-question", { dir: "auto" }),
       yes: button(confirmLabel, "is-danger", () => onConfirm(step)),
-      no: button(TEXT.cancel, "", onCancel),
+      no: button(t("cancel"), "", onCancel),
     };
     step.question.textContent = question;
     step.root.setAttribute("aria-label", question);
@@ -348,7 +363,7 @@
     const agent = entity();
     const head = panelHead();
     const state = el("span", "panel-state");
-    const extension = el("span", "panel-ext", { dir: "ltr" });
+    const extension = el("span", "panel-ext", { dir: "auto" });
     head.detail.append(state, extension);
     const parts = [
       core.supports(agent, "call") && callPart(agentId),
@@ -366,7 +381,8 @@
         setText(head.title, current.name || current.id);
         setText(state, core.stateText(current.state));
         state.style.setProperty("--state", `var(--c-${current.state}, var(--c-unknown))`);
-        setText(extension, current.extension ? `${TEXT.extension} ${current.extension}` : "");
+        const ext = current.extension;
+        setText(extension, ext ? t("extension", { extension: ext }) : "");
         for (const part of parts) part.refresh(current);
       },
       focusFirst() {
@@ -377,15 +393,15 @@
   }
 
   function callPart(agentId) {
-    const root = section(TEXT.callNumber);
+    const root = section(t("call_number"));
     const form = el("form", "panel-form", { novalidate: "" });
     const input = el("input", "panel-input", {
       type: "tel", id: "action-number", name: "number", autocomplete: "off",
-      inputmode: "tel", dir: "ltr", "aria-label": TEXT.callNumber,
+      inputmode: "tel", dir: "ltr", "aria-label": t("call_number"),
       "aria-describedby": "action-number-error",
     });
     const submit = el("button", "panel-button is-primary", { type: "submit" });
-    submit.textContent = TEXT.call;
+    submit.textContent = t("call");
     const error = el("p", "panel-error", { id: "action-number-error", role: "alert" });
     form.append(input, submit);
     root.append(form, error);
@@ -405,7 +421,7 @@
         key: `call:${agentId}`,
         panelKey: `agent:${agentId}`,
         fields: { agent_id: agentId, number },
-        subject: TEXT.subject.call(agent.name || agentId, number),
+        subject: t("subject_call", { number, agent: agent.name || agentId }),
         trigger: input,
       });
     });
@@ -423,7 +439,7 @@
     const digits = number.replace(/\D/g, "").length;
     const fine = NUMBER_SHAPE.test(number)
       && digits >= NUMBER_DIGITS.min && digits <= NUMBER_DIGITS.max;
-    return fine ? "" : TEXT.badNumber;
+    return fine ? "" : t("bad_number");
   }
 
   function showNumberProblem(input, error, problem) {
@@ -435,7 +451,7 @@
   // One button that says what it will do: Pause for an agent who is not paused, else Unpause.
   function pausePart(agentId) {
     const root = section("");
-    const toggle = button(TEXT.pause, "", () => {
+    const toggle = button(t("pause"), "", () => {
       const agent = core.agent(agentId);
       const name = agent.state === "paused" ? "unpause" : "pause";
       run({
@@ -443,7 +459,7 @@
         key: `state:${agentId}`,
         panelKey: `agent:${agentId}`,
         fields: { agent_id: agentId },
-        subject: TEXT.subject[name](agent.name || agentId),
+        subject: t(`subject_${name}`, { agent: agent.name || agentId }),
         trigger: toggle,
         onSuccess: () => core.guessAgent(agentId, {
           state: name === "pause" ? "paused" : "available",
@@ -457,7 +473,7 @@
       root,
       refresh(agent) {
         const paused = agent.state === "paused";
-        setText(toggle, paused ? TEXT.unpause : TEXT.pause);
+        setText(toggle, t(paused ? "unpause" : "pause"));
         toggle.hidden = !core.supports(agent, paused ? "unpause" : "pause");
         toggle.disabled = pending.has(`state:${agentId}`);
       },
@@ -465,10 +481,10 @@
   }
 
   function callsPart(agentId) {
-    const root = section(TEXT.currentCalls);
+    const root = section(t("current_calls"));
     const list = el("ul", "panel-list");
     const empty = el("p", "panel-empty");
-    empty.textContent = TEXT.noCalls;
+    empty.textContent = t("no_calls");
     root.append(list, empty);
     const rows = new Map();
     return {
@@ -489,7 +505,7 @@
       timer: timerNode("panel-timer"),
       confirm: null,
     };
-    row.hangUp = button(TEXT.hangUp, "is-danger", () => askHangUp(row, callId));
+    row.hangUp = button(t("hang_up"), "is-danger", () => askHangUp(row, callId));
     row.root.dataset.callId = callId;
     row.root.append(row.direction, row.party, row.timer, row.hangUp);
     return row;
@@ -497,7 +513,7 @@
 
   function fillCallRow(row, { call }) {
     const outbound = call.direction === "outbound";
-    setText(row.direction, outbound ? TEXT.direction.outbound : TEXT.direction.inbound);
+    setText(row.direction, t(outbound ? "direction_out" : "direction_in"));
     setText(row.party, (outbound ? call.callee : call.caller) || "");
     setTimer(row.timer, call.answered_at || call.started_at);
     row.hangUp.hidden = !core.supports(call, "hangup") || row.confirm !== null;
@@ -506,12 +522,12 @@
 
   function askHangUp(row, callId) {
     const party = row.party.textContent;
-    askOnRow(row, row.hangUp, TEXT.confirmHangUp(party), TEXT.hangUp, (step) => run({
+    askOnRow(row, row.hangUp, t("confirm_hang_up", { party }), t("hang_up"), (step) => run({
       name: "hangup",
       key: `hangup:${callId}`,
       panelKey: panel.key,
       fields: { call_id: callId },
-      subject: TEXT.subject.hangup(party),
+      subject: t("subject_hangup", { party }),
       trigger: step.yes,
     }));
   }
@@ -524,7 +540,7 @@
     const body = section("");
     const list = el("ul", "panel-list");
     const empty = el("p", "panel-empty");
-    empty.textContent = TEXT.nobodyWaiting;
+    empty.textContent = t("nobody_waiting");
     body.append(list, empty);
     const root = el("div", "panel");
     root.append(head.root, body);
@@ -537,7 +553,7 @@
         const queue = entity();
         const waiting = [...(queue.waiting || [])].sort((a, b) => a.joined_at - b.joined_at);
         setText(head.title, queue.name || queue.id);
-        setText(head.detail, TEXT.waiting(waiting.length));
+        setText(head.detail, t("panel_waiting", { n: formatCount(waiting.length) }));
         const items = waiting.map((caller) => ({ key: caller.call_id, caller, queue }));
         syncRows(list, rows, items, (item) => callerRow(view, item), fillCallerRow);
         empty.hidden = waiting.length > 0;
@@ -559,10 +575,11 @@
     const row = {
       root: el("li", "panel-row"),
       phone: el("span", "panel-party", { dir: "ltr" }),
-      timer: timerNode("panel-timer js-wait"),
+      timer: timerNode("panel-timer"),
       confirm: null,
     };
-    row.remove = button(TEXT.remove, "is-danger", () => askKick(view, row, caller.call_id));
+    setLimits(row.timer, waitLimits);
+    row.remove = button(t("remove"), "is-danger", () => askKick(view, row, caller.call_id));
     row.root.dataset.callId = caller.call_id;
     row.root.append(row.phone, row.timer, row.remove);
     return row;
@@ -570,7 +587,7 @@
 
   function fillCallerRow(row, { caller, queue }) {
     setText(row.phone, caller.phone || "");
-    row.remove.setAttribute("aria-label", TEXT.removeCaller(caller.phone || ""));
+    row.remove.setAttribute("aria-label", t("remove_caller", { phone: caller.phone || "" }));
     setTimer(row.timer, caller.joined_at);
     row.remove.hidden = !core.supports(queue, "kick") || row.confirm !== null;
     if (row.confirm) row.confirm.yes.disabled = pending.has(`kick:${caller.call_id}`);
@@ -585,8 +602,8 @@
     view.dismissAsk = askOnRow(
       row,
       row.remove,
-      TEXT.confirmKick(phone, queue.name || queue.id),
-      TEXT.confirmRemove,
+      t("confirm_kick", { phone, queue: queue.name || queue.id }),
+      t("confirm_remove"),
       (step) => run({
         name: "kick",
         key: `kick:${callId}`,
@@ -596,7 +613,7 @@
           queue_id: queue.id,
           ...(destination?.select.value ? { more_data: destination.select.value } : {}),
         },
-        subject: TEXT.subject.kick(phone, queue.name || queue.id),
+        subject: t("subject_kick", { phone, queue: queue.name || queue.id }),
         trigger: step.yes,
         onSuccess: () => core.guessCallerGone(queue.id, callId),
       }),
@@ -608,20 +625,102 @@
   function destinationPicker() {
     const destinations = Array.isArray(config.kick_destinations) ? config.kick_destinations : [];
     if (destinations.length === 0) return null;
+    return picker(t("send_to"), [{ label: t("nowhere"), value: "" }, ...destinations]);
+  }
+
+  // ----- calling a number into the IVR (Yemot) ------------------------------------------------
+  // Not tied to an agent or a queue: the PBX rings the number and connects it to the chosen
+  // path. Offered when a source can do it and the server configured paths to offer.
+
+  function bridgeSources() {
+    const paths = Array.isArray(config.bridge_paths) ? config.bridge_paths : [];
+    if (paths.length === 0) return [];
+    return Object.keys(config.capabilities || {})
+      .filter((source) => core.supports({ source }, "bridge"))
+      .sort();
+  }
+
+  function bridgePanel() {
+    const sources = bridgeSources();
+    const head = panelHead();
+    setText(head.title, t("bridge"));
+    setText(head.detail, t("bridge_hint"));
+    const root = el("div", "panel");
+    const body = section("");
+    const form = el("form", "panel-form is-stacked", { novalidate: "" });
+    const lines = sources.map((name) => ({ label: name, value: name }));
+    const source = picker(t("bridge_source"), lines);
+    source.root.hidden = sources.length < 2; // one line: nothing to choose
+    const path = picker(t("bridge_path"), config.bridge_paths);
+    const input = el("input", "panel-input", {
+      type: "tel", id: "bridge-number", name: "number", autocomplete: "off", inputmode: "tel",
+      dir: "ltr", "aria-label": t("bridge_number"), placeholder: t("bridge_number"),
+      "aria-describedby": "bridge-number-error",
+    });
+    const submit = el("button", "panel-button is-primary", { type: "submit" });
+    submit.textContent = t("call");
+    const error = el("p", "panel-error", { id: "bridge-number-error", role: "alert" });
+    const line = el("div", "panel-form");
+    line.append(input, submit);
+    form.append(source.root, path.root, line);
+    body.append(form, error);
+    root.append(head.root, body);
+    input.addEventListener("input", () => showNumberProblem(input, error, ""));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const number = input.value.trim();
+      const problem = numberProblem(number);
+      showNumberProblem(input, error, problem);
+      if (problem) {
+        input.focus();
+        return;
+      }
+      const chosen = path.select.selectedOptions[0];
+      run({
+        name: "bridge",
+        key: "bridge",
+        panelKey: "bridge",
+        fields: { source: source.select.value, number, path: path.select.value },
+        subject: t("subject_bridge", { number, path: chosen ? chosen.textContent : "" }),
+        trigger: input,
+      });
+    });
+    return {
+      key: "bridge",
+      root,
+      entity: () => bridgeSources().length > 0,
+      refresh() {
+        const busy = pending.has("bridge");
+        submit.disabled = busy;
+        input.readOnly = busy;
+      },
+      focusFirst: () => input.focus(),
+    };
+  }
+
+  // A labelled <select> of {label, value} choices, the labels as text.
+  function picker(labelText, choices) {
     const root = el("label", "panel-field");
     const label = el("span", "panel-field-label");
-    label.textContent = TEXT.sendTo;
+    label.textContent = labelText;
     const select = el("select", "panel-select");
-    const nowhere = el("option", "", { value: "" });
-    nowhere.textContent = TEXT.nowhere;
-    select.append(nowhere);
-    for (const { label: text, value } of destinations) {
+    for (const { label: text, value } of choices) {
       const option = el("option", "", { value: String(value) });
       option.textContent = String(text);
       select.append(option);
     }
     root.append(label, select);
     return { root, select };
+  }
+
+  function addBridgeButton() {
+    if (bridgeSources().length === 0) return;
+    const open = el("button", "header-button bridge-open", {
+      type: "button", "aria-haspopup": "dialog",
+    });
+    open.textContent = t("bridge");
+    open.addEventListener("click", () => openPanel("bridge", null, open));
+    document.getElementById("tools").append(open);
   }
 
   // ----- recent calls --------------------------------------------------------------------------
@@ -644,10 +743,10 @@
       party: el("span", "recent-party", { dir: "ltr" }),
       time: el("time", "recent-time"),
       disposition: el("span", "recent-disposition"),
-      detail: el("span", "recent-detail", { dir: "ltr" }),
+      detail: el("span", "recent-detail", { dir: "auto" }),
       play: el("a", "recent-play", { target: "_blank", rel: "noopener" }),
     };
-    row.play.textContent = TEXT.play;
+    row.play.textContent = "▶";
     const line = el("span", "recent-line");
     line.append(row.disposition, row.detail);
     row.root.append(row.direction, row.party, row.time, line, row.play);
@@ -659,23 +758,24 @@
     const party = (outbound ? call.callee : call.caller) || "";
     row.root.dataset.id = call.id;
     row.root.className = `recent-call disposition-${call.disposition}`;
-    setText(row.direction, outbound ? TEXT.direction.outbound : TEXT.direction.inbound);
+    setText(row.direction, t(outbound ? "direction_out" : "direction_in"));
     setText(row.party, party);
     const started = typeof call.started_at === "number" ? new Date(call.started_at * 1000) : null;
     setText(row.time, started ? clockFormat.format(started) : "");
     if (started) row.time.dateTime = started.toISOString();
-    setText(row.disposition, TEXT.dispositions[call.disposition] || call.disposition || "");
+    const known = DISPOSITIONS.includes(call.disposition);
+    setText(row.disposition, known ? t(`disposition_${call.disposition}`) : call.disposition || "");
     setText(row.detail, recentDetail(call));
     const recording = sameOriginUrl(call.recording_path);
     row.play.hidden = recording === null;
     if (recording === null) row.play.removeAttribute("href");
     else row.play.href = recording;
-    row.play.setAttribute("aria-label", TEXT.playLabel(party));
+    row.play.setAttribute("aria-label", t("play_label", { party }));
   }
 
   function recentDetail(call) {
     const parts = [];
-    if (call.agent_extension) parts.push(`${TEXT.extension} ${call.agent_extension}`);
+    if (call.agent_extension) parts.push(t("extension", { extension: call.agent_extension }));
     if (call.talk_seconds > 0) parts.push(formatDuration(Math.round(call.talk_seconds)));
     return parts.join(" · ");
   }
@@ -709,6 +809,8 @@
     });
   }
 
+  const PANELS = { agent: agentPanel, queue: queuePanel, bridge: bridgePanel };
+
   openFrom(document.getElementById("agents"), ".agent.is-actionable", (tile) => {
     openPanel("agent", tile.dataset.id, tile);
   });
@@ -716,6 +818,7 @@
     openPanel("queue", card.dataset.id, card, target.closest(".queue-caller")?.dataset.callId);
   });
 
+  addBridgeButton();
   document.body.classList.add("can-act");
   recent.root.hidden = false;
   core.onUpdate((changed) => {

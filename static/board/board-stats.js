@@ -1,10 +1,13 @@
 /*
- * Today's statistics strip, under the board's title on every screen (TVs included).
+ * The board's figures on every screen (TVs included): today's statistics strip under the title,
+ * and the row of agents by state above the tiles.
  *
  * The server sends one DayStats per source (state.stats / changes.stats). The strip shows one
  * set of figures for the whole board: counts simply add, and each rate is recomputed from the
  * counts behind it (never an average of percentages), so it reads as if one source had
- * reported everything. Each source's own figures are in the strip's hover text.
+ * reported everything. Each source's own figures are in the strip's hover text. A service level
+ * under the board's target shows red, and is news (a beep, see board-alerts.js) when it drops
+ * there on an update.
  *
  * Loaded after board.js, whose window.wallboardCore it builds on.
  */
@@ -12,45 +15,52 @@
   "use strict";
 
   const core = window.wallboardCore;
-  const { el, setText, formatDuration, collator } = core.ui;
+  const {
+    NO_VALUE, config, collator, translator, formatCount, formatPercent, formatWholePercent,
+    formatDuration, positive, el, setText,
+  } = window.wallboardKit;
 
-  const TEXT = {
-    title: "Today",
+  const t = translator({
+    today: "Today",
     offered: "Offered",
     answered: "Answered",
     missed: "Missed",
     abandon: "Abandon",
-    serviceLevel: (seconds) => (typeof seconds === "number" ? `SL ${seconds} s` : "SL"),
+    sl: "SL",
+    sl_seconds: "SL {seconds} s",
+    sl_formula: "answered within {seconds} s ÷ offered (inbound, abandoned included)",
+    sl_below_target: "Below the {target} target",
     asa: "ASA",
-    asaHint: "Average speed of answer",
+    asa_hint: "Average speed of answer",
     aht: "AHT",
-    ahtHint: "Average handle time (talk)",
+    aht_hint: "Average handle time (talk)",
     outbound: "Outbound",
-    noData: "–",
-    percent: (value) => `${value.toFixed(1)}%`,
-    mixedThresholds: "sources use different SL thresholds",
-    perSource: (source, f) => `${source}: ${f.offered} offered · ${f.answered} answered · `
-      + `${f.missed} missed · SL ${f.serviceLevel}`,
-  };
+    mixed_thresholds: "sources use different SL thresholds",
+    per_source: "{source}: {offered} offered · {answered} answered · {missed} missed · SL {sl}",
+    agents: "Agents",
+  });
+  const targetPct = positive(config.thresholds?.service_level_target_pct, 80);
 
   // [key, label, hover hint]; the service level's label carries its threshold, set per render.
   const CELLS = [
-    ["offered", TEXT.offered],
-    ["answered", TEXT.answered],
-    ["missed", TEXT.missed],
-    ["abandon", TEXT.abandon],
+    ["offered", t("offered")],
+    ["answered", t("answered")],
+    ["missed", t("missed")],
+    ["abandon", t("abandon")],
     ["service_level", ""],
-    ["asa", TEXT.asa, TEXT.asaHint],
-    ["aht", TEXT.aht, TEXT.ahtHint],
-    ["outbound", TEXT.outbound],
+    ["asa", t("asa"), t("asa_hint")],
+    ["aht", t("aht"), t("aht_hint")],
+    ["outbound", t("outbound")],
   ];
 
   const strip = document.getElementById("stats");
   const cells = createStrip();
+  const stateRow = createStateRow(document.getElementById("agent-states"));
+  let belowTarget = false;
 
   function createStrip() {
     const title = el("h2", "stats-title");
-    title.textContent = TEXT.title;
+    title.textContent = t("today");
     strip.append(title);
     const created = {};
     for (const [key, label, hint] of CELLS) {
@@ -72,20 +82,84 @@
     return created;
   }
 
-  function render() {
+  function render(cause) {
     const all = core.stats();
     const day = combined(Object.values(all)) || {};
+    const threshold = day.service_level_seconds;
     setText(cells.offered.value, formatCount(day.offered));
     setText(cells.answered.value, formatCount(day.answered));
     setText(cells.missed.value, formatCount(day.missed));
     setText(cells.abandon.value, formatPercent(day.abandon_pct));
-    setText(cells.service_level.label, TEXT.serviceLevel(day.service_level_seconds));
+    setText(cells.service_level.label, typeof threshold === "number"
+      ? t("sl_seconds", { seconds: formatCount(threshold) })
+      : t("sl"));
     setText(cells.service_level.value, formatPercent(day.service_level_pct));
-    setText(cells.service_level.caption, day.service_level_formula || "");
+    // Worded here rather than taken from the server, so it reads in the board's language.
+    setText(cells.service_level.caption, slCaption(threshold));
+    cells.service_level.caption.title = cells.service_level.caption.textContent;
     setText(cells.asa.value, formatSeconds(day.asa_seconds));
     setText(cells.aht.value, formatSeconds(day.aht_seconds));
     setText(cells.outbound.value, formatCount(day.outbound));
     strip.title = perSource(all);
+    showTarget(day.service_level_pct, cause);
+  }
+
+  // null: the sources' thresholds differ, so no one formula (nor figure) is true of them all.
+  function slCaption(threshold) {
+    if (typeof threshold === "number") return t("sl_formula", { seconds: formatCount(threshold) });
+    return threshold === null ? t("mixed_thresholds") : "";
+  }
+
+  // Red with a mark and a spoken hint under the target; only a drop seen on an update is news.
+  function showTarget(serviceLevel, cause) {
+    const below = typeof serviceLevel === "number" && serviceLevel < targetPct;
+    const cell = cells.service_level.root;
+    if (below) cell.dataset.level = "alert";
+    else delete cell.dataset.level;
+    cell.title = below ? t("sl_below_target", { target: formatWholePercent(targetPct) }) : "";
+    if (below && !belowTarget && cause === "delta") core.raiseAlert(cell);
+    belowTarget = below;
+  }
+
+  // ----- agents by state -----------------------------------------------------------------------
+  // One count per state in the state's colour, in the tiles' fixed order; a state nobody is in
+  // is left out so the row stays short. It doubles as the colour key of the densest tiles.
+
+  function createStateRow(list) {
+    const total = stateItem("total", t("agents"));
+    list.append(total.root);
+    const items = new Map(
+      core.states.map((state) => [state, stateItem(state, core.stateText(state))]),
+    );
+    for (const item of items.values()) list.append(item.root);
+    return { total, items };
+  }
+
+  function stateItem(state, label) {
+    const item = {
+      root: el("li", `agent-count state-${state}`),
+      label: el("span", "agent-count-label"),
+      value: el("span", "agent-count-value", { dir: "ltr" }),
+    };
+    item.root.dataset.state = state;
+    item.label.textContent = label;
+    item.root.append(item.label, item.value);
+    return item;
+  }
+
+  function renderStates() {
+    const counts = new Map(core.states.map((state) => [state, 0]));
+    const agents = core.agents();
+    for (const agent of agents) {
+      const state = counts.has(agent.state) ? agent.state : "unknown";
+      counts.set(state, counts.get(state) + 1);
+    }
+    setText(stateRow.total.value, formatCount(agents.length));
+    for (const [state, item] of stateRow.items) {
+      const count = counts.get(state);
+      item.root.hidden = count === 0;
+      setText(item.value, formatCount(count));
+    }
   }
 
   // Only the latest day adds up: just after midnight a source whose statistics have not been
@@ -107,7 +181,6 @@
       abandon_pct: percentOf(missed, offered),
       service_level_seconds: sameThreshold ? threshold : null,
       service_level_pct: sameThreshold ? percentOf(sum(today, answeredInTime), offered) : null,
-      service_level_formula: sameThreshold ? today[0].service_level_formula : TEXT.mixedThresholds,
       asa_seconds: meanPerAnswered(today, "asa_seconds"),
       aht_seconds: meanPerAnswered(today, "aht_seconds"),
     };
@@ -140,28 +213,23 @@
     const entries = Object.entries(all);
     if (entries.length < 2) return "";
     entries.sort(([a], [b]) => collator.compare(a, b));
-    return entries.map(([source, stats]) => TEXT.perSource(source, {
+    return entries.map(([source, stats]) => t("per_source", {
+      source,
       offered: formatCount(stats.offered),
       answered: formatCount(stats.answered),
       missed: formatCount(stats.missed),
-      serviceLevel: formatPercent(stats.service_level_pct),
+      sl: formatPercent(stats.service_level_pct),
     })).join("\n");
   }
 
-  function formatCount(value) {
-    return typeof value === "number" ? String(value) : TEXT.noData;
-  }
-
-  function formatPercent(value) {
-    return typeof value === "number" ? TEXT.percent(value) : TEXT.noData;
-  }
-
   function formatSeconds(value) {
-    return typeof value === "number" ? formatDuration(Math.round(value)) : TEXT.noData;
+    return typeof value === "number" ? formatDuration(Math.round(value)) : NO_VALUE;
   }
 
-  core.onUpdate((changed) => {
-    if (changed.has("stats")) render();
+  core.onUpdate((changed, cause) => {
+    if (changed.has("stats")) render(cause);
+    if (changed.has("agents")) renderStates();
   });
-  render(); // "–" everywhere until the first figures, so the strip never changes the layout
+  render("snapshot"); // "–" everywhere until the first figures: the strip never changes size
+  renderStates();
 })();

@@ -8,8 +8,13 @@
  *
  * PBX-provided strings (names, numbers, reasons) are only ever written with textContent.
  *
- * Loaded first; board-stats.js (today's figures) and board-actions.js (supervisors' controls)
- * follow and build on window.wallboardCore (see the end of this file).
+ * Words come in the board's language (board_config.text, see board-kit.js); a timer crossing
+ * the board's amber or red limit marks its tile or card, and a crossing into red is announced
+ * to listeners (the alert sound) unless it arrived with a snapshot.
+ *
+ * Loaded after board-kit.js (words, formats, DOM helpers); the other board-*.js files (today's
+ * figures, the chart, the SMS ticker, the alert sound, supervisors' controls, and last the
+ * layout) build on window.wallboardCore (see the end of this file).
  */
 (function wallboard() {
   "use strict";
@@ -20,57 +25,68 @@
   const STATES = [
     "available", "ringing", "dialing", "talking", "hold", "paused", "offline", "unknown",
   ];
-  // stats and recent_calls are keyed by source: {source: DayStats} and {source: [call, ...]}.
-  const COLLECTIONS = ["agents", "calls", "queues", "sources", "stats", "recent_calls"];
+  // agents, calls and queues are keyed by id; the others by source name ({source: value}).
+  const COLLECTIONS = [
+    "agents", "calls", "queues", "sources", "stats", "recent_calls", "sms", "series",
+  ];
   const AGENT_ACTIONS = ["call", "hangup", "pause", "unpause"];
   const RELOAD_MIN_INTERVAL_MS = 60000;
   const RELOAD_KEY = "wallboard.reloadedAt";
-  // Bigger floors get smaller tiles and shorter caller lists so 60 agents fit one 1080p screen.
-  const DENSITIES = [
-    { upTo: 20, className: "density-roomy", callersShown: 4 },
-    { upTo: 30, className: "density-compact", callersShown: 2 },
-    { upTo: Infinity, className: "density-dense", callersShown: 0 },
-  ];
+  // A paused agent's tile turns amber at this share of the pause allowed for its reason.
+  const PAUSE_WARN_SHARE = 0.75;
 
-  // All user-visible wording in one place, so a Hebrew board only swaps this table.
-  const TEXT = {
-    states: {
-      available: "Available", ringing: "Ringing", dialing: "Dialing", talking: "Talking",
-      hold: "On hold", paused: "Paused", offline: "Offline", unknown: "Unknown",
-    },
-    direction: { inbound: "In", outbound: "Out" },
-    extension: "ext.",
-    notRegistered: "Phone not registered",
-    waiting: "waiting",
+  // This file's words in English, by their keys in wallboard/board/ui_text.py; the page shows
+  // the board's translation instead whenever the server sent one (see board-kit.js).
+  const DEFAULT_TEXT = {
+    state_available: "Available",
+    state_ringing: "Ringing",
+    state_dialing: "Dialing",
+    state_talking: "Talking",
+    state_hold: "On hold",
+    state_paused: "Paused",
+    state_offline: "Offline",
+    state_unknown: "Unknown",
+    direction_in: "In",
+    direction_out: "Out",
+    extension: "ext. {extension}",
+    not_registered: "Phone not registered",
+    waiting: "Waiting",
     longest: "Longest",
-    noWait: "–",
-    moreCallers: (n) => `+${n} more`,
-    sourceData: ": data ",
-    sourceOld: " old",
-    sourceNoData: ": no data yet",
-    connection: {
-      connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting", silent: "No updates",
-    },
-    reconnecting: (attempt) => `Reconnecting… attempt ${attempt}`,
-    silentFor: (seconds) => `No updates for ${seconds} s`,
-    nextTry: (seconds) => `next try in ${seconds} s`,
-    tryingNow: "connecting now",
+    more_callers: "+{n} more",
+    offered: "Offered",
+    answered: "Answered",
+    abandoned: "Abandoned",
+    today: "Today",
+    source_data_age: "data {age} old",
+    source_no_data: "no data yet",
+    age_seconds: "{n} s",
+    age_minutes: "{n} min",
+    age_hours: "{n} h",
+    connection_connecting: "Connecting…",
+    connection_live: "Live",
+    connection_reconnecting: "Reconnecting",
+    connection_silent: "No updates",
+    reconnecting_attempt: "Reconnecting… attempt {n}",
+    silent_for: "No updates for {seconds} s",
+    next_try: "next try in {seconds} s",
+    trying_now: "connecting now",
   };
 
-  const config = readConfig();
+  const {
+    NO_VALUE, config, clockFormat, translator, formatCount, formatDuration, positive, el, setText,
+    setClassName, setInteractive, timerNode, placeByName, splitAround, callEach,
+  } = window.wallboardKit;
+  const t = translator(DEFAULT_TEXT);
   const staleAfterSeconds = 3 * (Number(config.poll_seconds) || 2);
-  const waitWarnSeconds = Number(config.wait_warn_seconds) || 60;
-  const waitAlertSeconds = Number(config.wait_alert_seconds) || 180;
+  const thresholds = config.thresholds || {};
+  const waitLimits = {
+    warn: positive(thresholds.wait_warn_seconds, 60),
+    alert: positive(thresholds.wait_alert_seconds, 180),
+  };
   // A guess the server never confirms (nor contradicts) lapses after twice the staleness time.
   const guessTtlMs = 2 * staleAfterSeconds * 1000;
   // Only a logged-in supervisor's page carries capabilities; a TV has none, so no controls.
   const capabilities = (config.can_act === true && config.capabilities) || {};
-  const collator = new Intl.Collator(document.documentElement.lang || undefined, {
-    numeric: true, sensitivity: "base",
-  });
-  const clockFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-    hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-  });
 
   // ----- the local model -----------------------------------------------------------------------
 
@@ -79,8 +95,11 @@
   let offsetSeconds = 0;
   // Deltas only make sense on top of a snapshot; true from connect (or a gap) until one arrives.
   let awaitingSnapshot = true;
-  let density = null;
   let reloadTimer = null;
+  // How many waiting callers a queue card lists; the layout (board-layout.js) sets it.
+  let callersShown = 3;
+  // A snapshot redraws what was already on screen: nothing it shows is news worth a beep.
+  let announcing = true;
 
   // Supervisors see an action's expected effect at once, kept apart from the model so the
   // server's word always wins: any snapshot, or a delta naming the entity, drops the guess.
@@ -89,6 +108,8 @@
     queues: new Map(), // id -> { gone: Set of waiting call ids, until }
   };
   const updateListeners = [];
+  const alertListeners = [];
+  const tickListeners = [];
 
   const link = {
     socket: null,
@@ -123,11 +144,6 @@
 
   function byId(id) {
     return document.getElementById(id);
-  }
-
-  function readConfig() {
-    const node = document.getElementById("board-config");
-    return node ? JSON.parse(node.textContent) : {};
   }
 
   // ----- connection ----------------------------------------------------------------------------
@@ -242,8 +258,13 @@
     awaitingSnapshot = false;
     guesses.agents.clear();
     guesses.queues.clear();
-    renderEverything();
-    notifyUpdate(COLLECTIONS);
+    announcing = false;
+    try {
+      renderEverything();
+      notifyUpdate(COLLECTIONS, "snapshot");
+    } finally {
+      announcing = true;
+    }
     checkCodeVersion(message.code_version);
     // Only a snapshot that rendered proves the connection works, so only it resets the backoff.
     link.connected = true;
@@ -266,7 +287,7 @@
     applyChanges(changes);
     version = message.version;
     markApplied();
-    notifyUpdate(Object.keys(changes));
+    notifyUpdate(Object.keys(changes), "delta");
   }
 
   // Sent once per gap: further deltas are ignored until the snapshot answers it.
@@ -351,29 +372,17 @@
     return Date.now() / 1000 + offsetSeconds;
   }
 
-  function formatDuration(seconds) {
-    const h = Math.floor(seconds / 3600);
-    const m = Math.floor((seconds % 3600) / 60);
-    const s = String(seconds % 60).padStart(2, "0");
-    return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
-  }
-
   function formatAge(seconds) {
-    if (seconds < 120) return `${seconds} s`;
-    if (seconds < 7200) return `${Math.floor(seconds / 60)} min`;
-    return `${Math.floor(seconds / 3600)} h`;
-  }
-
-  function waitLevel(seconds) {
-    if (seconds >= waitAlertSeconds) return "alert";
-    return seconds >= waitWarnSeconds ? "warn" : "ok";
+    if (seconds < 120) return t("age_seconds", { n: formatCount(seconds) });
+    if (seconds < 7200) return t("age_minutes", { n: formatCount(Math.floor(seconds / 60)) });
+    return t("age_hours", { n: formatCount(Math.floor(seconds / 3600)) });
   }
 
   // A timer is any .js-timer node carrying the epoch it counts from; the tick rewrites its text.
   function setTimer(node, epoch, placeholder = "") {
     if (epoch === null || epoch === undefined) {
       delete node.dataset.since;
-      delete node.dataset.level;
+      setLevel(node, null);
       setText(node, placeholder);
       return;
     }
@@ -381,11 +390,45 @@
     updateTimer(node, serverNow());
   }
 
+  // A timer with limits goes "warn" then "alert" as it passes them; null takes the limits off.
+  function setLimits(node, limits) {
+    if (limits) {
+      node.dataset.warnAt = String(limits.warn);
+      node.dataset.alertAt = String(limits.alert);
+    } else {
+      delete node.dataset.warnAt;
+      delete node.dataset.alertAt;
+      setLevel(node, null);
+    }
+  }
+
   function updateTimer(node, now) {
     if (node.dataset.since === undefined) return;
     const seconds = Math.max(0, Math.floor(now - Number(node.dataset.since)));
     setText(node, node.dataset.format === "age" ? formatAge(seconds) : formatDuration(seconds));
-    if (node.classList.contains("js-wait")) node.dataset.level = waitLevel(seconds);
+    if (node.dataset.alertAt !== undefined) setLevel(node, timerLevel(node, seconds));
+  }
+
+  function timerLevel(node, seconds) {
+    if (seconds >= Number(node.dataset.alertAt)) return "alert";
+    return seconds >= Number(node.dataset.warnAt) ? "warn" : "ok";
+  }
+
+  // The level shows on the timer and on what it belongs to (node.levelHost: the tile, the card,
+  // the caller's row). Only a timer seen crossing into red is news: one that arrives already red
+  // (a snapshot, a caller the PBX reports late) is not announced.
+  function setLevel(node, level) {
+    const before = node.dataset.level;
+    if (before === (level ?? undefined)) return;
+    for (const target of [node, node.levelHost].filter(Boolean)) {
+      if (level) target.dataset.level = level;
+      else delete target.dataset.level;
+    }
+    if (level === "alert" && (before === "ok" || before === "warn")) raiseAlert(node);
+  }
+
+  function raiseAlert(subject) {
+    if (announcing) callEach(alertListeners, subject);
   }
 
   // Once a second: timer texts, the clock, source freshness, the banner, the watchdog.
@@ -397,63 +440,7 @@
     expireGuesses(Date.now());
     checkWatchdog();
     renderConnection();
-  }
-
-  // ----- DOM helpers ---------------------------------------------------------------------------
-
-  function el(tag, className, attributes = {}) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-    return node;
-  }
-
-  // Writing identical text still costs a mutation and a repaint; skip it.
-  function setText(node, text) {
-    if (node.textContent !== text) node.textContent = text;
-  }
-
-  function setClassName(node, className) {
-    if (node.className !== className) node.className = className;
-  }
-
-  // Supervisors open a panel from a tile or card: keyboard reachable, announced as a button.
-  function setInteractive(node, interactive) {
-    if (node.hasAttribute("tabindex") === interactive) return;
-    if (interactive) {
-      node.setAttribute("tabindex", "0");
-      node.setAttribute("role", "button");
-      node.setAttribute("aria-haspopup", "dialog");
-    } else {
-      for (const name of ["tabindex", "role", "aria-haspopup"]) node.removeAttribute(name);
-    }
-  }
-
-  function timerNode(className) {
-    return el("span", `${className} js-timer`, { role: "timer", dir: "ltr" });
-  }
-
-  // Keeps name order (then id, for equal names) by inserting at the first larger sibling.
-  function insertSorted(container, node) {
-    for (const other of container.children) {
-      if (other !== node && compareNodes(node, other) < 0) {
-        container.insertBefore(node, other);
-        return;
-      }
-    }
-    container.appendChild(node);
-  }
-
-  function compareNodes(a, b) {
-    const byName = collator.compare(a.dataset.sort, b.dataset.sort);
-    if (byName !== 0) return byName;
-    return a.dataset.id < b.dataset.id ? -1 : Number(a.dataset.id > b.dataset.id);
-  }
-
-  function placeByName(container, node, sortName) {
-    if (node.isConnected && node.dataset.sort === sortName) return;
-    node.dataset.sort = sortName;
-    insertSorted(container, node);
+    callEach(tickListeners, now);
   }
 
   // ----- rendering: everything -----------------------------------------------------------------
@@ -472,7 +459,6 @@
 
   function renderAgents(ids) {
     for (const id of ids) renderAgent(id);
-    updateDensity();
   }
 
   function renderAgent(id) {
@@ -493,17 +479,19 @@
     const tile = {
       root: el("li", "agent"),
       name: el("div", "agent-name", { dir: "auto" }),
-      extension: el("span", "agent-ext", { dir: "ltr" }),
+      // A phrase in the board's language ("ext. 201"), so it takes its own direction.
+      extension: el("span", "agent-ext", { dir: "auto" }),
       state: el("span", "agent-state"),
       reason: el("span", "agent-reason", { dir: "auto" }),
       timer: timerNode("agent-timer"),
       call: el("span", "agent-call"),
-      direction: el("span", "agent-direction"),
+      direction: el("span", "agent-direction", { role: "img" }),
       party: el("span", "agent-party", { dir: "ltr" }),
       flag: el("span", "agent-flag"),
     };
     tile.root.dataset.id = id;
-    tile.flag.textContent = TEXT.notRegistered;
+    tile.timer.levelHost = tile.root;
+    tile.flag.textContent = t("not_registered");
     const status = el("div", "agent-status");
     status.append(tile.state, tile.timer);
     tile.call.append(tile.direction, tile.party);
@@ -525,12 +513,21 @@
     setClassName(tile.root, classes.join(" "));
     setInteractive(tile.root, actionable);
     setText(tile.name, agent.name || agent.id);
-    setText(tile.extension, agent.extension ? `${TEXT.extension} ${agent.extension}` : "");
-    setText(tile.state, TEXT.states[state]);
+    setText(tile.extension, agent.extension ? t("extension", { extension: agent.extension }) : "");
+    setText(tile.state, t(`state_${state}`));
     setText(tile.reason, agent.state_reason || "");
     fillAgentCall(tile, call);
     showOnAgentLine(tile, agentLineItem(agent, call, unregistered));
+    // Pause limits count time in the pause, so they apply while the timer shows it (no call).
+    setLimits(tile.timer, state === "paused" && !call ? pauseLimits(agent.state_reason) : null);
     setTimer(tile.timer, timerEpoch(agent, call));
+  }
+
+  // The board's limit for this pause reason (else its default); amber from 75% of it.
+  function pauseLimits(reason) {
+    const byReason = thresholds.pause_alert_seconds || {};
+    const alert = positive(byReason[reason], positive(thresholds.pause_alert_default_seconds, 900));
+    return { warn: alert * PAUSE_WARN_SHARE, alert };
   }
 
   // The tile's third line has room for one thing, the most urgent first. A phone that is not
@@ -555,7 +552,14 @@
   function fillAgentCall(tile, call) {
     if (!call) return;
     const outbound = call.direction === "outbound";
-    setText(tile.direction, outbound ? TEXT.direction.outbound : TEXT.direction.inbound);
+    // An arrow rather than the word: it leaves a whole phone number room beside it in every
+    // language ("IN" would fit, "GƏLƏN" would not). The word is its name and hover text.
+    const word = t(outbound ? "direction_out" : "direction_in");
+    setText(tile.direction, outbound ? "↗" : "↙");
+    if (tile.direction.title !== word) {
+      tile.direction.title = word;
+      tile.direction.setAttribute("aria-label", word);
+    }
     setText(tile.party, (outbound ? call.callee : call.caller) || "");
   }
 
@@ -566,11 +570,10 @@
     return (answered && call.answered_at) || call.started_at || agent.state_since;
   }
 
-  function updateDensity() {
-    const next = DENSITIES.find((step) => agentTiles.size <= step.upTo);
-    if (next === density) return;
-    density = next;
-    for (const step of DENSITIES) dom.body.classList.toggle(step.className, step === density);
+  // The layout lists fewer callers on a crowded screen, so the queue cards keep their height.
+  function showCallers(count) {
+    if (count === callersShown) return;
+    callersShown = count;
     for (const id of queuePanels.keys()) renderQueue(id);
   }
 
@@ -596,40 +599,72 @@
       root: el("article", "queue"),
       name: el("h3", "queue-name", { dir: "auto" }),
       count: el("span", "queue-count-value"),
-      longest: timerNode("queue-longest-value js-wait"),
+      longest: timerNode("queue-longest-value"),
       list: el("ol", "queue-callers"),
       more: el("p", "queue-more"),
+      today: createQueueToday(),
       callers: new Map(),
     };
     panel.root.dataset.id = id;
+    panel.longest.levelHost = panel.root;
+    setLimits(panel.longest, waitLimits);
     const count = el("p", "queue-count");
     const countLabel = el("span", "queue-count-label");
-    countLabel.textContent = TEXT.waiting;
+    countLabel.textContent = t("waiting");
     count.append(panel.count, countLabel);
     const longest = el("p", "queue-longest");
     const longestLabel = el("span", "queue-longest-label");
-    longestLabel.textContent = TEXT.longest;
+    longestLabel.textContent = t("longest");
     longest.append(longestLabel, panel.longest);
     const stats = el("div", "queue-stats");
     stats.append(count, longest);
-    panel.root.append(panel.name, stats, panel.list, panel.more);
+    panel.root.append(panel.name, stats, panel.today.root, panel.list, panel.more);
     return panel;
+  }
+
+  // Today's offered / answered / abandoned, for PBXs that count them per queue.
+  function createQueueToday() {
+    const today = { root: el("dl", "queue-today", { title: t("today") }), cells: {} };
+    for (const key of ["offered", "answered", "abandoned"]) {
+      const cell = el("div", `queue-today-cell is-${key}`);
+      const label = el("dt", "queue-today-label");
+      const value = el("dd", "queue-today-value", { dir: "ltr" });
+      label.textContent = t(key);
+      cell.append(label, value);
+      today.root.append(cell);
+      today.cells[key] = { root: cell, value };
+    }
+    return today;
+  }
+
+  // A figure the PBX does not give is left out, never shown as a zero it did not report.
+  function fillQueueToday(today, queue) {
+    let known = 0;
+    for (const [key, cell] of Object.entries(today.cells)) {
+      const value = queue[`${key}_today`];
+      const shown = typeof value === "number";
+      cell.root.hidden = !shown;
+      if (shown) setText(cell.value, formatCount(value));
+      known += Number(shown);
+    }
+    today.root.hidden = known === 0;
   }
 
   function fillQueuePanel(panel, queue) {
     const waiting = [...(queue.waiting || [])].sort((a, b) => a.joined_at - b.joined_at);
     setText(panel.name, queue.name || queue.id);
-    setText(panel.count, String(waiting.length));
+    setText(panel.count, formatCount(waiting.length));
     panel.root.classList.toggle("is-empty", waiting.length === 0);
     panel.root.classList.toggle("is-optimistic", guesses.queues.has(queue.id));
     const actionable = waiting.length > 0 && supports(queue, "kick");
     panel.root.classList.toggle("is-actionable", actionable);
     setInteractive(panel.root, actionable);
-    setTimer(panel.longest, waiting.length ? waiting[0].joined_at : null, TEXT.noWait);
-    const shown = density.callersShown;
+    setTimer(panel.longest, waiting.length ? waiting[0].joined_at : null, NO_VALUE);
+    fillQueueToday(panel.today, queue);
+    const shown = callersShown;
     renderCallers(panel, waiting.slice(0, shown));
     const hidden = waiting.length - shown;
-    setText(panel.more, hidden > 0 ? TEXT.moreCallers(hidden) : "");
+    setText(panel.more, hidden > 0 ? t("more_callers", { n: formatCount(hidden) }) : "");
     // With no list at all (dense floors) "+3 more" would only repeat the big count.
     panel.more.hidden = hidden <= 0 || shown === 0;
   }
@@ -657,8 +692,10 @@
     const row = {
       root: el("li", "queue-caller"),
       phone: el("span", "queue-caller-phone", { dir: "ltr" }),
-      timer: timerNode("queue-caller-wait js-wait"),
+      timer: timerNode("queue-caller-wait"),
     };
+    row.timer.levelHost = row.root;
+    setLimits(row.timer, waitLimits);
     row.root.dataset.callId = callId;
     row.root.append(row.phone, row.timer);
     return row;
@@ -689,12 +726,17 @@
       prefix: el("span", "source-prefix"),
       age: timerNode("source-age"),
       suffix: el("span", "source-suffix"),
-      error: el("span", "source-error"),
+      separator: el("span", "source-separator"),
+      error: el("span", "source-error", { dir: "auto" }),
     };
     pill.root.dataset.id = name;
+    // Each part keeps its own direction, so a Hebrew board reads "voicenter: נתונים מלפני 42 שנ׳".
+    pill.name.dir = "auto";
     pill.name.textContent = name;
+    pill.age.dir = "auto"; // "42 s" or "42 שנ׳": an age is a phrase, not a bare timer
     pill.age.dataset.format = "age";
-    pill.stale.append(pill.prefix, pill.age, pill.suffix, pill.error);
+    pill.separator.textContent = " · ";
+    pill.stale.append(pill.prefix, pill.age, pill.suffix, pill.separator, pill.error);
     pill.root.append(pill.name, pill.stale);
     return pill;
   }
@@ -709,10 +751,15 @@
     pill.root.title = sourceTitle(name, source);
     pill.stale.hidden = !stale;
     if (!stale) return;
-    setText(pill.prefix, lastOk === null ? TEXT.sourceNoData : TEXT.sourceData);
+    // The age is a ticking node inside the sentence, so the sentence is split around it.
+    const [before, after] = lastOk === null
+      ? [t("source_no_data"), ""]
+      : splitAround(t("source_data_age"), "{age}");
+    setText(pill.prefix, `: ${before}`);
     setTimer(pill.age, lastOk);
-    setText(pill.suffix, lastOk === null ? "" : TEXT.sourceOld);
-    setText(pill.error, source.last_error ? ` · ${source.last_error}` : "");
+    setText(pill.suffix, after);
+    pill.separator.hidden = !source.last_error;
+    setText(pill.error, source.last_error || "");
   }
 
   function sourceTitle(name, source) {
@@ -733,7 +780,7 @@
   function renderConnection() {
     const status = connectionStatus();
     if (dom.connection.dataset.status !== status) dom.connection.dataset.status = status;
-    setText(dom.connectionText, TEXT.connection[status]);
+    setText(dom.connectionText, t(`connection_${status}`));
     dom.body.classList.toggle("is-offline", !link.connected);
     renderBanner(status);
   }
@@ -743,13 +790,14 @@
     dom.banner.hidden = !show;
     if (!show) return;
     const quietSeconds = Math.floor((Date.now() - link.lastUpdateAt) / 1000);
+    const reconnecting = t("reconnecting_attempt", { n: formatCount(link.attempt) });
     setText(dom.bannerText, link.silent
-      ? `${TEXT.silentFor(quietSeconds)} · ${TEXT.reconnecting(link.attempt)}`
-      : TEXT.reconnecting(link.attempt));
+      ? `${t("silent_for", { seconds: formatCount(quietSeconds) })} · ${reconnecting}`
+      : reconnecting);
     const waitMs = link.retryAt === null ? null : Math.max(0, link.retryAt - Date.now());
     setText(dom.bannerDetail, waitMs === null
-      ? TEXT.tryingNow
-      : TEXT.nextTry(Math.ceil(waitMs / 1000)));
+      ? t("trying_now")
+      : t("next_try", { seconds: formatCount(Math.ceil(waitMs / 1000)) }));
   }
 
   // ----- supervisors' guesses, and the core the other board files build on ---------------------
@@ -806,33 +854,33 @@
     if (names.length) notifyUpdate(names);
   }
 
-  // A broken listener must not cost the board its connection: report it and carry on.
-  function notifyUpdate(names) {
-    const changed = new Set(names);
-    for (const listener of updateListeners) {
-      try {
-        listener(changed);
-      } catch (error) {
-        console.error("wallboard: an update listener failed", error);
-      }
-    }
+  // `cause` is "snapshot", "delta" or "guess": a snapshot redraws, it brings no news.
+  function notifyUpdate(names, cause = "guess") {
+    callEach(updateListeners, new Set(names), cause);
   }
 
-  // What board-stats.js and board-actions.js build on: the model as shown (guesses included),
-  // news of every change, and the helpers that keep their DOM like the rest of the board's.
+  // What the other board files build on: the model as shown (guesses included), news of every
+  // change, alert and tick, and the timers the tick keeps (their DOM helpers are in the kit).
   window.wallboardCore = Object.freeze({
-    config,
+    states: STATES,
     agent: agentView,
+    agents: () => Object.keys(model.agents).map(agentView),
     queue: queueView,
     currentCalls,
     stats: () => model.stats,
     recentCalls: () => model.recent_calls,
+    sms: () => model.sms,
+    series: () => model.series,
     supports,
     guessAgent,
     guessCallerGone,
     onUpdate: (listener) => updateListeners.push(listener),
-    stateText: (state) => TEXT.states[state] || TEXT.states.unknown,
-    ui: { el, setText, timerNode, setTimer, formatDuration, serverNow, clockFormat, collator },
+    onAlert: (listener) => alertListeners.push(listener),
+    raiseAlert,
+    onTick: (listener) => tickListeners.push(listener),
+    showCallers,
+    stateText: (state) => t(`state_${STATES.includes(state) ? state : "unknown"}`),
+    ui: { setTimer, setLimits, waitLimits, serverNow },
   });
 
   // ----- start ---------------------------------------------------------------------------------
@@ -844,7 +892,6 @@
     get state() { return structuredClone(model); },
   });
 
-  updateDensity();
   connect();
   tick();
   setInterval(tick, TICK_MS);

@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, Page, Route, expect
 
 from telephony.model import Agent, Call, Queue, SourceHealth, WaitingCaller
 from wallboard.board.stats import DayStats, formula
+from wallboard.board.ui_text import ui_text
 
 pytestmark = pytest.mark.e2e
 
@@ -37,6 +38,23 @@ ACTIONS_PATH = "/api/actions/"
 CODE_VERSION = "c0de1"
 CSRF_TOKEN = "csrf-7Yq2"
 
+# How a board looks and when it warns (views.screen_config), with the Board model's defaults.
+THRESHOLDS = {
+    "wait_warn_seconds": 60,
+    "wait_alert_seconds": 180,
+    "pause_alert_seconds": {"Lunch break": 3600, "Training": 600},
+    "pause_alert_default_seconds": 900,
+    "service_level_target_pct": 80,
+}
+SCREEN_CONFIG = {
+    "language": "en",
+    "dir": "ltr",
+    "time_zone": "UTC",
+    "density": "auto",
+    "sms_ticker": False,
+    "thresholds": THRESHOLDS,
+    "text": ui_text("en"),
+}
 # board_config as wallboard/board/views.py builds it: a TV's, opened with its token...
 TV_CONFIG = {
     "ws_url": WS_PATH,
@@ -45,6 +63,7 @@ TV_CONFIG = {
     "board_slug": "floor",
     "code_version": CODE_VERSION,
     "can_act": False,
+    **SCREEN_CONFIG,
 }
 # ...and a logged-in supervisor's. Yemot can only place calls; virtualats can do nothing.
 SUPERVISOR_CONFIG = {
@@ -62,6 +81,7 @@ SUPERVISOR_CONFIG = {
         {"label": "Voicemail", "value": "vm-100"},
         {"label": "Night queue", "value": "q-night"},
     ],
+    "bridge_paths": [],
 }
 
 # The server end of the socket lives in the page: each `new WebSocket()` the client makes is
@@ -229,6 +249,8 @@ def snapshot(
     sources=(),
     stats=None,
     recent_calls=None,
+    sms=None,
+    series=None,
     code_version: str = CODE_VERSION,
 ) -> dict[str, Any]:
     return {
@@ -243,6 +265,8 @@ def snapshot(
             "sources": keyed(list(sources) or [source_health("voicenter")], key="source"),
             "stats": stats or {},
             "recent_calls": recent_calls or {},
+            "sms": sms or {},
+            "series": series or {},
         },
     }
 
@@ -266,11 +290,24 @@ def render_board_page(config: dict[str, Any]) -> str:
         '{{ board_config|json_script:"board-config" }}': config_script,
     }.items():
         text = text.replace(tag, value)
+    # {{ board_config.text.waiting }} and the like: a key the config lacks renders empty.
+    text = re.sub(
+        r"\{\{ board_config\.([\w.]+) \}\}",
+        lambda match: html.escape(str(config_value(config, match.group(1)))),
+        text,
+    )
     # Only the board's own files; one that does not exist is a 404 and fails the test.
     text = re.sub(r"\{% static '(board/[\w.-]+)' %\}", r"/static/\1", text)
     leftover = re.search(r"\{[{%].*?[}%]\}", text)
     assert leftover is None, f"the harness does not render {leftover.group()}: teach it"
     return text
+
+
+def config_value(config: dict[str, Any], dotted: str) -> Any:
+    value: Any = config
+    for key in dotted.split("."):
+        value = value.get(key, "") if isinstance(value, dict) else ""
+    return value
 
 
 def serve_board(page: Page, config: dict[str, Any]) -> None:
@@ -308,13 +345,21 @@ as_supervisor = pytest.mark.parametrize("board_config", [SUPERVISOR_CONFIG], ids
 
 
 @pytest.fixture
-def page(browser: Browser, board_config: dict[str, Any]) -> Page:
+def init_scripts() -> list[str]:
+    """Scripts run in the page before its own, after the fake socket: a test may stub more."""
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, board_config: dict[str, Any], init_scripts: list[str]) -> Page:
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     board_page = context.new_page()
     errors: list[str] = []
     board_page.on("pageerror", lambda error: errors.append(str(error)))
     board_page.on("console", lambda msg: errors.append(msg.text) if is_page_error(msg) else None)
     board_page.add_init_script(FAKE_WEBSOCKET)
+    for script in init_scripts:
+        board_page.add_init_script(script)
     serve_board(board_page, board_config)
     board_page.clock.install(time=T0 - 2)
     board_page.goto(ORIGIN + BOARD_PATH)
@@ -785,13 +830,16 @@ def a_floor_with_something_to_act_on() -> dict[str, Any]:
     [{**TV_CONFIG, "capabilities": SUPERVISOR_CONFIG["capabilities"]}],
     ids=["tv-with-capabilities"],
 )
-def test_a_tv_shows_no_controls_at_all(page: Page, server: FakeServer) -> None:
+def test_a_tv_shows_no_controls_but_the_sound_switch(page: Page, server: FakeServer) -> None:
     server.push(a_floor_with_something_to_act_on())
 
     tile(page, "voicenter:201").click()
     queue_panel(page, "voicenter:sales").locator(".queue-caller").first.click()
 
-    assert page.locator(CONTROLS).count() == 0
+    # Whoever sets the TV up may turn its alert sound on; nothing else on it can be operated.
+    assert page.locator(CONTROLS).evaluate_all("nodes => nodes.map(n => n.className)") == [
+        "sound-toggle"
+    ]
     assert page.locator(".is-actionable").count() == 0
     assert page.locator("#recent").is_hidden()
     assert page.locator(".recent-call, .toasts").count() == 0
@@ -1267,7 +1315,7 @@ def test_a_busy_board_fits_one_1080p_screen_in_tv_sized_type(
     assert page.evaluate(FIND_CLIPPED_PARTS) == []
     # Today's figures, four-digit counts and an AHT over an hour included, all on one line.
     assert page.locator(".stat-value").all_inner_texts() == [
-        "1272", "1140", "132", "10.4%", "81.8%", "0:15", "1:00:36", "899",
+        "1,272", "1,140", "132", "10.4%", "81.8%", "0:15", "1:00:36", "899",
     ]  # fmt: skip
     strip = page.eval_on_selector(
         "#stats", "s => ({scroll: s.scrollWidth, client: s.clientWidth, height: s.offsetHeight})"
