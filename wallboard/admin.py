@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 
 from wallboard.models import AuditEntry, Board
 
@@ -15,6 +17,24 @@ class BoardAdmin(admin.ModelAdmin):
             {"fields": ["sources", "queue_ids", "agent_ids"]},
         ),
     ]
+
+    actions = ["issue_tv_link", "revoke_tv_link"]
+
+    @admin.action(description="Issue a new TV link (replaces the old one; shown once)")
+    def issue_tv_link(self, request: HttpRequest, queryset: QuerySet[Board]) -> None:
+        for board in queryset:
+            token = board.issue_tv_token()
+            url = request.build_absolute_uri(reverse("board", args=[board.slug]))
+            # The raw token exists only in this message: the database keeps its hash.
+            self.message_user(
+                request, f"{board.name}: {url}?token={token} (copy it now)", messages.WARNING
+            )
+
+    @admin.action(description="Revoke the TV link (open TV screens close at once)")
+    def revoke_tv_link(self, request: HttpRequest, queryset: QuerySet[Board]) -> None:
+        for board in queryset:
+            board.revoke_tv_token()
+        self.message_user(request, f"Revoked {queryset.count()} TV link(s).", messages.SUCCESS)
 
     @admin.display(boolean=True, description="TV token")
     def has_tv_token(self, board: Board) -> bool:

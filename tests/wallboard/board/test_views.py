@@ -93,3 +93,22 @@ def test_a_supervisor_logs_in_on_the_login_page_and_lands_on_the_board(client) -
     )
     assert response.status_code == 302 and response["Location"] == "/boards/floor/"
     assert client.get("/boards/floor/").status_code == 200
+
+
+def test_the_admin_issues_a_tv_link_shown_once_and_revokes_it(client) -> None:
+    admin_user = User.objects.create_superuser("boss", password="pw")
+    client.force_login(admin_user)
+    board = Board.objects.get(slug="floor")
+    response = client.post(
+        "/admin/wallboard/board/",
+        {"action": "issue_tv_link", "_selected_action": [board.pk]},
+        follow=True,
+    )
+    [message] = [str(m) for m in response.context["messages"]]
+    link = message.split(": ", 1)[1].split(" ")[0]
+    token = link.split("token=")[1]
+    assert Board.objects.get(pk=board.pk).accepts_tv_token(token)
+    client.post(
+        "/admin/wallboard/board/", {"action": "revoke_tv_link", "_selected_action": [board.pk]}
+    )
+    assert not Board.objects.get(pk=board.pk).accepts_tv_token(token)
