@@ -111,7 +111,7 @@ def to_finished(row: WireRecord) -> FinishedCall | None:
 
 def seconds(row: WireRecord, field: Literal["duration", "talkTime"]) -> int:
     text = getattr(row, field).strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # "²".isdigit() is True; int("²") fails
         raise TelephonyError(f"VirtualATS {HISTORY}: call {row.callId} has {field} {text!r}")
     return int(text)
 

@@ -58,7 +58,7 @@ def read_sms(reading: Reading, data: dict[str, Any], zone: ZoneInfo) -> list[Inc
 
 def received_at(text: str, zone: ZoneInfo, quirks: Quirks) -> float | None:
     value = text.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit() is True; float("²") fails
         return float(value)
     for pattern in DATE_FORMATS:
         try:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from wallboard.env import envbool, envfloat, envlist, envstr, read_dotenv
+from wallboard.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 read_dotenv(BASE_DIR / ".env")
@@ -63,7 +64,9 @@ DATABASES = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": envstr("WALLBOARD_DB_PATH", str(BASE_DIR / "var" / "db.sqlite3")),
         # A file, not memory: browser tests run the real server in another process.
-        "TEST": {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")},
+        "TEST": {
+            "NAME": envstr("WALLBOARD_TEST_DB_PATH", str(BASE_DIR / "var" / "test-db.sqlite3"))
+        },
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -192,11 +195,13 @@ if MANGO_TOKEN and MANGO_WIDGET_ID:
     }
 WALLBOARD_OUTBOX_SECONDS = envfloat("WALLBOARD_OUTBOX_SECONDS", 15.0, minimum=1.0)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
-    "root": {"handlers": ["console"], "level": envstr("WALLBOARD_LOG_LEVEL", "INFO")},
-    "loggers": {"httpx": {"level": "WARNING"}, "daphne": {"level": "WARNING"}},
-}
+# --- Operations: /healthz, /metrics, logs, beat. ----------------------------------------------
+# When set, /metrics wants "Authorization: Bearer <token>" (Prometheus: `authorization`).
+WALLBOARD_METRICS_TOKEN = envstr("WALLBOARD_METRICS_TOKEN")
+# One beat sends at a time, whatever number is started (wallboard/beat_lock.py).
+CELERY_BEAT_SCHEDULER = "wallboard.beat_lock:SingleBeatScheduler"
+
+# WALLBOARD_LOG_FORMAT: "text" (one human line per record) or "json" (one object per line).
+LOGGING = logging_config(
+    envstr("WALLBOARD_LOG_FORMAT", "text"), envstr("WALLBOARD_LOG_LEVEL", "INFO")
+)

@@ -5,6 +5,7 @@ from django.urls import path
 from wallboard import audit_views
 from wallboard.actions import views as action_views
 from wallboard.board import recordings, views
+from wallboard.health import views as health_views
 from wallboard.hooks import views as hook_views
 
 urlpatterns = [
@@ -17,4 +18,6 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("healthz", health_views.healthz, name="healthz"),
+    path("metrics", health_views.prometheus, name="metrics"),
 ]

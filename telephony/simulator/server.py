@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from telephony.simulator import virtualats_wire, voicenter_status, voicenter_wire, yemot_wire
+from telephony.simulator.faults import Disconnect, Faults
 from telephony.simulator.protocol import HttpError, Reply, Request
 from telephony.simulator.virtualats_controls import controls as virtualats_controls
 from telephony.simulator.virtualats_webhook import WebhookSender
@@ -93,8 +94,10 @@ class SimulatorApp:
         *,
         more_centres: Sequence[CallCentre] = (),
         controls: Sequence[Control] = (),
+        faults: Faults | None = None,
     ) -> None:
         self.centre = centre
+        self.faults = Faults() if faults is None else faults
         self.centres = (centre, *more_centres)
         self._vendors = vendors
         self._clock = clock
@@ -104,6 +107,7 @@ class SimulatorApp:
             ("POST", re.compile(r"/_sim/unfreeze"), self._unfreeze),
             *((verb, path, functools.partial(h, centre)) for verb, path, h in _CONTROLS),
             *controls,
+            *self.faults.controls(),
         ]
 
     def catch_up(self) -> None:
@@ -112,6 +116,12 @@ class SimulatorApp:
             self._advance()
 
     def handle(self, request: Request) -> Reply:
+        if request.path.startswith("/_sim/"):
+            return self._handle(request)
+        # Outside the lock: a vendor made to hang must not hold up the others.
+        return self.faults.apply(request, lambda: self._handle(request))
+
+    def _handle(self, request: Request) -> Reply:
         with self._lock:
             self._advance()
             if request.path.startswith("/_sim/"):
@@ -215,6 +225,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _reply(self, handle: Callable[[], Reply]) -> None:
         try:
             reply = handle()
+        except Disconnect:  # an injected fault: no answer at all
+            self.close_connection = True
+            return
         except HttpError as exc:
             reply = Reply.json({"error": str(exc)}, exc.status)
         except Exception:
@@ -289,6 +302,7 @@ class SimulatorServer:
             clock,
             more_centres=[vats_centre, yemot],
             controls=(*virtualats_controls(self.virtualats), *yemot_controls(self.yemot)),
+            faults=Faults.from_env(),
         )
         self._address = (host, port)
         self._httpd: _HttpServer | None = None
@@ -319,6 +333,7 @@ class SimulatorServer:
         if self._httpd is None:
             return
         self._stopping.set()
+        self.app.faults.clear()  # wakes requests held by a fault
         self._httpd.shutdown()
         self._httpd.server_close()
         for thread in self._threads:

@@ -44,10 +44,15 @@ def parse_body(request: HttpRequest) -> dict[str, Any]:
         raise InvalidAction(f"request body over {MAX_BODY} bytes")
     if request.content_type == "application/json":
         try:
-            fields = json.loads(request.body or b"{}")
+            # NaN and Infinity are not JSON: the audit log (a JSON column) would refuse them.
+            fields = json.loads(request.body or b"{}", parse_constant=not_json)
         except ValueError as exc:
             raise InvalidAction(f"malformed JSON: {exc}") from None
         if not isinstance(fields, dict):
             raise InvalidAction("the JSON body must be an object")
         return fields
     return request.POST.dict()
+
+
+def not_json(constant: str) -> None:
+    raise ValueError(f"{constant} is not a JSON value")

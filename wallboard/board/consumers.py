@@ -6,20 +6,26 @@ import asyncio
 import json
 import weakref
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from wallboard.board import store
 from wallboard.board.access import Viewer, viewer_for
 from wallboard.board.assets import page_version
-from wallboard.board.messages import LayerEvent, group_name
+from wallboard.board.messages import LAYER_EVENT_TYPE, LayerEvent, group_name
 from wallboard.board.scope import Scope
 from wallboard.board.sources import active_sources
 from wallboard.board.views import screen_config
+from wallboard.health import connections
 from wallboard.models import Board
 
 # Close codes in the 4000 range are ours: the page shows why instead of retrying blindly.
@@ -33,7 +39,13 @@ _redis_by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Redis] = (
 def redis_for_this_loop() -> Redis:
     loop = asyncio.get_running_loop()
     if loop not in _redis_by_loop:
-        _redis_by_loop[loop] = Redis.from_url(settings.REDIS_URL)
+        # Retried: after a Redis restart the pooled connections are dead, and a snapshot read
+        # must reconnect rather than fail (and close the screen's socket with it).
+        _redis_by_loop[loop] = Redis.from_url(
+            settings.REDIS_URL,
+            retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 3),
+            retry_on_error=[RedisConnectionError, RedisTimeoutError],
+        )
     return _redis_by_loop[loop]
 
 
@@ -65,9 +77,11 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.group = group_name(self.slug)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        connections.opened(self)
         await self.send_snapshot()
 
     async def disconnect(self, code: int) -> None:
+        connections.closed(self)
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
@@ -81,6 +95,14 @@ class BoardConsumer(AsyncWebsocketConsumer):
         else:
             # Actions are HTTP POSTs (CSRF, permission, audit); the socket only watches.
             await self.send(text_data=json.dumps({"type": "error", "error": "unknown request"}))
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Deltas touch no database: skip Channels' per-message close_old_connections thread hop
+        # (measured: 218 → 120 µs of server CPU per delivered message, bench/fanout.py).
+        if message["type"] == LAYER_EVENT_TYPE:
+            await self.send(text_data=message["text"])
+            return
+        await super().dispatch(message)
 
     async def board_message(self, event: LayerEvent) -> None:
         await self.send(text_data=event["text"])

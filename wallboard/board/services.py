@@ -20,6 +20,7 @@ from wallboard.board import backoff, sources, store
 from wallboard.board.diff import Changes, diff_snapshots, stamp_state_since
 from wallboard.board.messages import delta_text, encode_changes
 from wallboard.board.scope import Scope
+from wallboard.health.metrics import record_poll
 from wallboard.models import Board
 from wallboard.outbox import services as outbox
 from wallboard.outbox.lifecycle import events_between
@@ -70,6 +71,7 @@ def _poll(name: str) -> str:
         latency_ms = (time.perf_counter() - started) * 1000
         return _record_failure(name, exc, now, latency_ms)
     latency_ms = (time.perf_counter() - started) * 1000
+    record_poll(name, latency_ms, ok=True)
     health = SourceHealth(
         source=name, ok=True, last_ok_at=now, latency_ms=round(latency_ms, 1), checked_at=now
     )
@@ -92,6 +94,7 @@ def commit_snapshot(
 
 
 def _record_failure(name: str, exc: TelephonyError, now: float, latency_ms: float) -> str:
+    record_poll(name, latency_ms, ok=False)
     previous = store.load_health(name)
     last_ok_at = previous.last_ok_at if previous else None
     health = SourceHealth(
