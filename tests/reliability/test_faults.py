@@ -136,12 +136,6 @@ def test_a_hanging_vendor_does_not_delay_the_other_vendors_polls(
     assert store.load_health("voicenter").last_error == "Voicenter GetExtensionsCalls: timed out"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services.poll_source holds the source's lock while it waits for the vendor's HTTP "
-    "answer, and the webhook waits 2 s for that lock: a VirtualATS API that hangs delays, then "
-    "refuses (503), VirtualATS's own live call events",
-)
 def test_a_hanging_virtualats_api_does_not_hold_up_its_webhook(
     sim: SimulatorServer, fast_polls: Any, client: Any, vendor_fixtures: dict[str, Any]
 ) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -30,16 +30,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+WRITE_LOCK_SECONDS = 10.0  # longest a commit may hold a source's state
+
 
 @contextmanager
-def source_lock(name: str, wait: float | None = None) -> Iterator[bool]:
-    """Serialise every writer of one source's snapshot (polls, webhooks); yields whether held.
-
-    `wait` None gives up at once: a poll that finds another running is simply skipped.
-    """
-    lock = store.client().lock(
-        f"{store.PREFIX}:src:{name}:poll-lock", timeout=settings.WALLBOARD_HTTP_TIMEOUT * 3
-    )
+def _redis_lock(name: str, purpose: str, timeout: float, wait: float | None) -> Iterator[bool]:
+    lock = store.client().lock(f"{store.PREFIX}:src:{name}:{purpose}", timeout=timeout)
     held = lock.acquire(blocking=wait is not None, blocking_timeout=wait)
     try:
         yield held
@@ -48,12 +44,24 @@ def source_lock(name: str, wait: float | None = None) -> Iterator[bool]:
             try:
                 lock.release()
             except LockError:
-                log.warning("%s update outlived its lock; it may have overlapped another", name)
+                log.warning(
+                    "%s %s outlived its lock; it may have overlapped another", name, purpose
+                )
+
+
+def source_lock(name: str, wait: float | None = None) -> AbstractContextManager[bool]:
+    """Serialise every writer of one source's snapshot (polls, webhooks); yields whether held.
+
+    Held only around Redis reads and writes, never while a vendor is asked: a hanging vendor
+    API must not hold up that vendor's webhook events.
+    """
+    return _redis_lock(name, "write-lock", WRITE_LOCK_SECONDS, wait)
 
 
 def poll_source(name: str) -> str:
     """Run one poll unless another is running or the source is backing off; say what happened."""
-    with source_lock(name) as held:
+    timeout = settings.WALLBOARD_HTTP_TIMEOUT * 3
+    with _redis_lock(name, "poll-lock", timeout, wait=None) as held:
         if not held:
             return "skipped: a poll of this source is already running"
         if backoff.is_backing_off(name, time.time()):
@@ -76,8 +84,11 @@ def _poll(name: str) -> str:
         source=name, ok=True, last_ok_at=now, latency_ms=round(latency_ms, 1), checked_at=now
     )
     backoff.clear(name)
-    old = store.load_snapshot(name)
-    changes = commit_snapshot(name, old, client.reconcile(old, fetched), health, now)
+    with source_lock(name, wait=WRITE_LOCK_SECONDS) as held:
+        if not held:
+            return "skipped: the source's state was busy for too long"
+        old = store.load_snapshot(name)
+        changes = commit_snapshot(name, old, client.reconcile(old, fetched), health, now)
     return f"ok: {sum(len(c) for c in changes.values())} changes"
 
 
