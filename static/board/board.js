@@ -91,10 +91,12 @@
   // ----- the local model -----------------------------------------------------------------------
 
   const model = Object.fromEntries(COLLECTIONS.map((name) => [name, {}]));
+  const STALE_DELTAS_BEFORE_RESYNC = 3;
   let version = null;
   let offsetSeconds = 0;
   // Deltas only make sense on top of a snapshot; true from connect (or a gap) until one arrives.
   let awaitingSnapshot = true;
+  let staleDeltas = 0; // deltas in a row not above our version (see receiveDelta)
   let reloadTimer = null;
   // How many waiting callers a queue card lists; the layout (board-layout.js) sets it.
   let callersShown = 3;
@@ -274,11 +276,15 @@
   }
 
   function receiveDelta(message) {
-    if (awaitingSnapshot || message.version <= version) {
-      // Still in sync when it is an old duplicate; a delta after a gap proves nothing.
-      if (!awaitingSnapshot) link.lastUpdateAt = Date.now();
+    if (awaitingSnapshot) return;
+    if (message.version <= version) {
+      // One old duplicate can trail a snapshot; a run of them means the server's count
+      // started again (Redis restarted without its data): ask for the state as it is now.
+      staleDeltas += 1;
+      if (staleDeltas >= STALE_DELTAS_BEFORE_RESYNC) requestResync();
       return;
     }
+    staleDeltas = 0;
     if (message.version !== version + 1) {
       requestResync();
       return;
@@ -293,6 +299,7 @@
   // Sent once per gap: further deltas are ignored until the snapshot answers it.
   function requestResync() {
     awaitingSnapshot = true;
+    staleDeltas = 0;
     send({ type: "resync" });
   }
 

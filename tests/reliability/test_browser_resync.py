@@ -80,12 +80,6 @@ class Webhooks:
         self.thread.join(timeout=10)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="static/board/board.js receiveDelta() takes a delta whose version is not above its "
-    "own for an old duplicate: after a Redis restart versions start again from 1, so every "
-    "delta is dropped, and keeps the watchdog fed, until the count passes the old one",
-)
 def test_a_browser_board_resyncs_by_itself_after_redis_restarts(
     sim: SimulatorServer, floor_tv_token: str, chromium: object, tmp_path: Path
 ) -> None:
