@@ -9,7 +9,6 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from wallboard.embedded_redis import EmbeddedRedis, free_port
 from wallboard.embedded_redis import start as start_redis
+from wallboard.testing.processes import wait_for_port
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -149,19 +149,6 @@ def stop(started: list[subprocess.Popen[bytes]]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-def wait_for_port(port: int, started: list[subprocess.Popen[bytes]], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for process in started:
-            if process.poll() is not None:
-                raise RuntimeError(f"{process.args} exited with {process.returncode}")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing listened on port {port} within {timeout} s")
 
 
 def daphne(port: int, app: str = "wallboard.asgi:application") -> list[str]:

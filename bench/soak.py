@@ -42,6 +42,8 @@ from typing import Any
 
 import msgspec
 
+from wallboard.testing.processes import wait_for_port
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SLUG = "floor"
@@ -105,6 +107,7 @@ class Stack:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=die_with_parent,
         )
         log.close()
 
@@ -133,16 +136,12 @@ class Stack:
         return counts
 
 
-def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args} exited with {process.returncode}")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing listened on port {port}")
+def die_with_parent() -> None:
+    """Even if the soak is killed outright, what it started goes with it (Linux)."""
+    if sys.platform == "linux":
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def start_stack(args: argparse.Namespace, workdir: Path) -> tuple[Stack, dict[str, str]]:
@@ -185,7 +184,7 @@ def start_stack(args: argparse.Namespace, workdir: Path) -> tuple[Stack, dict[st
     stack = Stack(workdir, env, [free_port() for _ in range(args.web)], redis=redis)
     try:
         stack.spawn("simulator", [PYTHON, "-m", "telephony.simulator", "--port", str(sim_port)])
-        wait_for_port(sim_port, stack.processes["simulator"])
+        wait_for_port(sim_port, [stack.processes["simulator"]], timeout=60)
         manage = [PYTHON, "manage.py"]
         subprocess.run(
             [*manage, "migrate", "--noinput", "-v", "0"], cwd=BASE_DIR, env=env, check=True
@@ -220,7 +219,7 @@ def start_stack(args: argparse.Namespace, workdir: Path) -> tuple[Stack, dict[st
         )
         stack.spawn("beat", [*celery, "beat", "-l", "warning", "-s", str(workdir / "beat")])
         for index, port in enumerate(stack.web_ports):
-            wait_for_port(port, stack.processes[f"web-{index + 1}"])
+            wait_for_port(port, [stack.processes[f"web-{index + 1}"]], timeout=60)
     except BaseException:
         stack.stop()
         raise
@@ -773,6 +772,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs)")
     args = parser.parse_args(argv)
 
+    # A stop request (SIGTERM) unwinds like Ctrl-C, so the stack is stopped on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     workdir = Path(tempfile.mkdtemp(prefix="wallboard-soak-"))
     say(f"work directory (logs): {workdir}")
     stack, secrets_ = start_stack(args, workdir)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +16,7 @@ from django.conf import settings as django_settings
 from telephony.simulator.server import SimulatorServer
 from tests.conftest import start_simulator
 from wallboard.embedded_redis import free_port
+from wallboard.testing.processes import wait_for_port
 
 CRM_KEY = "e2e-crm-key"
 
@@ -80,19 +79,6 @@ def screenshot(page: Any, name: str) -> Path:
     return path
 
 
-def _wait_for_port(port: int, processes: list[subprocess.Popen[bytes]], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for process in processes:
-            if process.poll() is not None:
-                raise RuntimeError(f"{process.args} exited with {process.returncode}")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing listened on port {port} within {timeout} s")
-
-
 @dataclass
 class LiveBoard:
     url: str
@@ -128,7 +114,7 @@ def live_board(settings: Any, transactional_db: None, tmp_path: Path) -> Iterato
     ]
     processes = [subprocess.Popen(c, cwd=BASE_DIR, env=env) for c in commands]
     try:
-        _wait_for_port(port, processes, timeout=30)
+        wait_for_port(port, processes, timeout=30)
         yield LiveBoard(f"http://127.0.0.1:{port}", simulator)
     finally:
         for process in processes:

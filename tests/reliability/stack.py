@@ -23,6 +23,8 @@ from typing import Any
 import websockets
 from websockets.sync.client import connect
 
+from wallboard.testing.processes import wait_for_port
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 
@@ -68,7 +70,7 @@ class Stack:
         args = ["-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "wallboard.asgi:application"]
         process = self.start(name, [PYTHON, *args], **env)
         if wait:
-            wait_for_port(port, process)
+            wait_for_port(port, [process])
         return process
 
     def worker(self, name: str, *options: str, **env: str) -> subprocess.Popen[bytes]:
@@ -96,18 +98,6 @@ class Stack:
 
     def log(self, name: str) -> str:
         return (self.logs / f"{name}.log").read_text(errors="replace")
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args} exited with {process.returncode}")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing listened on port {port} within {timeout} s")
 
 
 def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> Any:

@@ -72,7 +72,7 @@ def deployment(
             stack.web(f"web-{index + 1}", port, wait=False)
         stack.worker("worker", "--concurrency", "2", "--beat", "-s", str(stack.logs / "beat"))
         for index, port in enumerate(ports):
-            wait_for_port(port, stack.processes[f"web-{index + 1}"])
+            wait_for_port(port, [stack.processes[f"web-{index + 1}"]])
         yield Deployment(stack, ports, shared_simulator)
     finally:
         stack.stop_all()
