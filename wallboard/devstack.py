@@ -105,7 +105,7 @@ def _start_services() -> list[tuple[str, subprocess.Popen[bytes]]]:
     schedule = str(BASE_DIR / "var" / "celerybeat-schedule")
     commands = {
         "web": [PYTHON, "-m", "daphne", "-b", bind, "-p", port, "wallboard.asgi:application"],
-        "worker": [*celery, "worker", "-l", "warning", "--concurrency", "2", "-n", "poller@%h"],
+        "worker": [*celery, "worker", "-l", "warning", "--concurrency", "4", "-n", "poller@%h"],
         "beat": [*celery, "beat", "-l", "warning", "-s", schedule],
     }
     return [(name, _spawn(args)) for name, args in commands.items()]
