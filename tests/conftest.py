@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from channels.layers import get_channel_layer
 
 from telephony.simulator.callcentre import CallCentre
 from telephony.simulator.server import SimulatorServer
@@ -74,3 +75,21 @@ def floor_tv_token(transactional_db: None) -> str:
     # Transactional tests flush the data migration's board at teardown, so make sure it exists.
     board, _ = Board.objects.get_or_create(slug="floor", defaults={"name": "Call centre floor"})
     return board.issue_tv_token()
+
+
+@pytest.fixture
+def board_deltas() -> Iterator[Callable[[], list[dict[str, Any]]]]:
+    """What the floor board's sockets receive (its channel-layer group), decoded."""
+    pubsub = store.client().pubsub()
+    pubsub.subscribe(store.layer_channel("floor"))
+    pubsub.get_message(timeout=1)  # the subscribe confirmation
+    layer = get_channel_layer()
+
+    def drain() -> list[dict[str, Any]]:
+        messages = []
+        while (raw := pubsub.get_message(timeout=0.2)) is not None:
+            messages.append(json.loads(layer.deserialize(raw["data"])["text"]))
+        return messages
+
+    yield drain
+    pubsub.close()

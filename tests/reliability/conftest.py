@@ -6,19 +6,17 @@ printed at the end of the run ("hypothesis inputs tried").
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-from channels.layers import get_channel_layer
 
 from telephony.simulator.callcentre import CallCentre
 from telephony.simulator.server import SimulatorServer
 from tests.conftest import SIM_KEYS
-from wallboard.board import sources, store
+from wallboard.board import sources
 
 _TRIED: Counter[str] = Counter()
 
@@ -114,21 +112,3 @@ def set_fault(simulator: SimulatorServer, vendor: str, kind: str, **options: Any
 
 def clear_faults(simulator: SimulatorServer) -> None:
     httpx.post(f"{simulator.base_url}/_sim/faults/clear").raise_for_status()
-
-
-@pytest.fixture
-def board_deltas() -> Iterator[Callable[[], list[dict[str, Any]]]]:
-    """What the floor board's sockets receive (its channel-layer group), decoded."""
-    pubsub = store.client().pubsub()
-    pubsub.subscribe(store.layer_channel("floor"))
-    pubsub.get_message(timeout=1)  # the subscribe confirmation
-    layer = get_channel_layer()
-
-    def drain() -> list[dict[str, Any]]:
-        messages = []
-        while (raw := pubsub.get_message(timeout=0.05)) is not None:
-            messages.append(json.loads(layer.deserialize(raw["data"])["text"]))
-        return messages
-
-    yield drain
-    pubsub.close()

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import copy
-import json
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -9,7 +8,6 @@ from typing import Any
 
 import httpx
 import pytest
-from channels.layers import get_channel_layer
 
 from telephony.http import make_client
 from telephony.voicenter import VoicenterClient
@@ -45,51 +43,33 @@ def vendor(
     yield state
 
 
-@pytest.fixture
-def published() -> Iterator[Callable[[], list[dict[str, Any]]]]:
-    """Deltas as the channel layer's subscribers receive them, decoded."""
-    pubsub = store.client().pubsub()
-    pubsub.subscribe(store.layer_channel("floor"))
-    pubsub.get_message(timeout=1)  # the subscribe confirmation
-    layer = get_channel_layer()
-
-    def drain() -> list[dict[str, Any]]:
-        messages = []
-        while (raw := pubsub.get_message(timeout=0.2)) is not None:
-            messages.append(json.loads(layer.deserialize(raw["data"])["text"]))
-        return messages
-
-    yield drain
-    pubsub.close()
-
-
-def test_a_poll_stores_the_snapshot_and_publishes_it_as_version_one(vendor, published) -> None:
+def test_a_poll_stores_the_snapshot_and_publishes_it_as_version_one(vendor, board_deltas) -> None:
     assert services.poll_source("voicenter") == "ok: 5 changes"
-    [delta] = published()
+    [delta] = board_deltas()
     assert (delta["type"], delta["version"]) == ("delta", 1)
     assert set(delta["changes"]["agents"]) == {"voicenter:SIPSIP1", "voicenter:SIPSIP2"}
     assert delta["changes"]["sources"]["voicenter"]["ok"] is True
     assert store.load_snapshot("voicenter").agents["voicenter:SIPSIP2"].state == "talking"
 
 
-def test_a_second_identical_poll_sends_only_the_heartbeat(vendor, published) -> None:
+def test_a_second_identical_poll_sends_only_the_heartbeat(vendor, board_deltas) -> None:
     services.poll_source("voicenter")
     services.poll_source("voicenter")
-    first, second = published()
+    first, second = board_deltas()
     assert second["version"] == first["version"] + 1
     assert list(second["changes"]) == ["sources"]
 
 
-def test_one_changed_agent_is_the_whole_delta(vendor, published) -> None:
+def test_one_changed_agent_is_the_whole_delta(vendor, board_deltas) -> None:
     services.poll_source("voicenter")
     vendor["extensions"]["EXTENSIONS"][0]["onlineUserStatus"] = 3
     services.poll_source("voicenter")
-    changes = published()[-1]["changes"]
+    changes = board_deltas()[-1]["changes"]
     assert list(changes["agents"]) == ["voicenter:SIPSIP1"]
     assert changes["agents"]["voicenter:SIPSIP1"]["state_reason"] == "Lunch break"
 
 
-def test_every_board_gets_its_own_version(vendor, published) -> None:
+def test_every_board_gets_its_own_version(vendor, board_deltas) -> None:
     Board.objects.create(name="Sales", slug="sales")
     services.poll_source("voicenter")
     services.poll_source("voicenter")
@@ -98,7 +78,7 @@ def test_every_board_gets_its_own_version(vendor, published) -> None:
 
 
 def test_a_failed_poll_keeps_the_last_good_state_and_says_why(
-    vendor, published, caplog: pytest.LogCaptureFixture
+    vendor, board_deltas, caplog: pytest.LogCaptureFixture
 ) -> None:
     services.poll_source("voicenter")
     good = store.load_snapshot("voicenter")
@@ -109,7 +89,7 @@ def test_a_failed_poll_keeps_the_last_good_state_and_says_why(
     health = store.load_health("voicenter")
     assert (health.ok, health.last_error) == (False, "Voicenter GetExtensionsCalls: HTTP 502")
     assert health.last_ok_at is not None
-    delta = published()[-1]
+    delta = board_deltas()[-1]
     assert list(delta["changes"]) == ["sources"]
     [line] = [r.getMessage() for r in caplog.records if r.name == "wallboard.board.services"]
     assert line.startswith("voicenter poll failed: Voicenter GetExtensionsCalls: HTTP 502;")
