@@ -10,21 +10,12 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from wallboard.testing.browser import CHROMIUM, CHROMIUM_ARGS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 # window.__probe.arm(selector, test, arg): the next time (or right now, if already so) the
 # element matches, window.__probe.at is set to the epoch ms of that moment. Checked on every
@@ -67,7 +58,7 @@ def browser() -> Iterator[Any]:
     # Playwright's sync API keeps an event loop in this thread; Django's ORM must still work.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             yield chromium
         finally:

@@ -405,16 +405,7 @@
     const error = el("p", "panel-error", { id: "action-number-error", role: "alert" });
     form.append(input, submit);
     root.append(form, error);
-    input.addEventListener("input", () => showNumberProblem(input, error, ""));
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      const number = input.value.trim();
-      const problem = numberProblem(number);
-      showNumberProblem(input, error, problem);
-      if (problem) {
-        input.focus();
-        return;
-      }
+    onValidNumber(form, input, error, (number) => {
       const agent = core.agent(agentId);
       run({
         name: "call",
@@ -433,6 +424,22 @@
         input.readOnly = busy;
       },
     };
+  }
+
+  // The number is checked here first (the server checks again); only a valid one is sent.
+  function onValidNumber(form, input, error, send) {
+    input.addEventListener("input", () => showNumberProblem(input, error, ""));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const number = input.value.trim();
+      const problem = numberProblem(number);
+      showNumberProblem(input, error, problem);
+      if (problem) {
+        input.focus();
+        return;
+      }
+      send(number);
+    });
   }
 
   function numberProblem(number) {
@@ -665,16 +672,7 @@
     form.append(source.root, path.root, line);
     body.append(form, error);
     root.append(head.root, body);
-    input.addEventListener("input", () => showNumberProblem(input, error, ""));
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      const number = input.value.trim();
-      const problem = numberProblem(number);
-      showNumberProblem(input, error, problem);
-      if (problem) {
-        input.focus();
-        return;
-      }
+    onValidNumber(form, input, error, (number) => {
       const chosen = path.select.selectedOptions[0];
       run({
         name: "bridge",

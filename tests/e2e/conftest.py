@@ -16,19 +16,11 @@ from django.conf import settings as django_settings
 from telephony.simulator.server import SimulatorServer
 from tests.conftest import start_simulator
 from wallboard.embedded_redis import free_port
+from wallboard.testing.browser import CHROMIUM, CHROMIUM_ARGS
 from wallboard.testing.processes import wait_for_port
 
 CRM_KEY = "e2e-crm-key"
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 BASE_DIR = Path(__file__).resolve().parents[2]
 SCREENSHOTS = BASE_DIR / "var" / "screenshots"
 

@@ -21,11 +21,9 @@ from telephony.simulator.server import SimulatorServer
 from tests.reliability.conftest import sources_for
 from tests.reliability.stack import Stack, free_ports, vendor_env, wait_for
 from wallboard.embedded_redis import start
+from wallboard.testing.browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 
 
 @pytest.fixture
