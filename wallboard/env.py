@@ -56,5 +56,12 @@ def envfloat(name: str, default: float, minimum: float = 0.0) -> float:
     return value
 
 
+def envdigits(name: str, default: str, max_length: int) -> str:
+    value = envstr(name, default).strip().lstrip("+")
+    if not (value.isascii() and value.isdigit() and len(value) <= max_length):
+        raise ImproperlyConfigured(f"{name} must be 1 to {max_length} digits, got {value!r}")
+    return value
+
+
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in envstr(name, default).split(",") if item.strip()]

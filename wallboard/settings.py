@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from wallboard.env import envbool, envfloat, envlist, envstr, read_dotenv
+from wallboard.env import envbool, envdigits, envfloat, envlist, envstr, read_dotenv
 from wallboard.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -184,6 +184,8 @@ HELPDESK_CALLS_URL = envstr("HELPDESK_CALLS_URL")
 MANGO_TOKEN = envstr("MANGO_TOKEN")
 MANGO_WIDGET_ID = envstr("MANGO_WIDGET_ID")
 MANGO_BASE_URL = envstr("MANGO_BASE_URL", "https://widgets-api.mango-office.ru/v1")
+# Mango wants E.164; national numbers from the PBX get this calling code (telephony/sinks/e164.py).
+MANGO_COUNTRY_CODE = envdigits("MANGO_COUNTRY_CODE", "972", max_length=3)
 WALLBOARD_SINKS: dict[str, dict[str, Any]] = {}
 if HELPDESK_CALLS_URL:
     WALLBOARD_SINKS["helpdesk"] = {"calls_url": HELPDESK_CALLS_URL}
@@ -192,6 +194,7 @@ if MANGO_TOKEN and MANGO_WIDGET_ID:
         "token": MANGO_TOKEN,
         "widget_id": MANGO_WIDGET_ID,
         "base_url": MANGO_BASE_URL,
+        "default_country_code": MANGO_COUNTRY_CODE,
     }
 WALLBOARD_OUTBOX_SECONDS = envfloat("WALLBOARD_OUTBOX_SECONDS", 15.0, minimum=1.0)
 

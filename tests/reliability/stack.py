@@ -27,6 +27,7 @@ from wallboard.testing.processes import wait_for_port
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
+STALE_DELTAS_BEFORE_RESYNC = 3  # as static/board/board.js
 
 
 def vendor_env(sources: dict[str, dict[str, Any]]) -> dict[str, str]:
@@ -119,6 +120,8 @@ class BoardClient:
         self.connects = 0
         self.gaps = 0
         self.version: int | None = None
+        self.applied: list[float] = []  # when each in-order delta was applied
+        self._stale = 0
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="board-client")
@@ -147,14 +150,29 @@ class BoardClient:
             with self._lock:
                 self.messages.append((time.monotonic(), message))
             if message["type"] == "snapshot":
-                self.version = message["version"]
+                self.version, self._stale = message["version"], 0
             elif message["type"] == "delta" and self.version is not None:
-                if message["version"] == self.version + 1:
-                    self.version = message["version"]
-                else:
-                    self.gaps += 1
-                    self.version = None  # deltas are ignored until the snapshot
-                    socket_.send(json.dumps({"type": "resync"}))
+                self._follow_delta(socket_, message["version"])
+
+    def _follow_delta(self, socket_: Any, version: int) -> None:
+        """As board.js receiveDelta: one old delta may trail a snapshot; a run of them, or a
+        jump ahead, is a gap that asks for a resync."""
+        assert self.version is not None
+        if version <= self.version:
+            self._stale += 1
+            if self._stale < STALE_DELTAS_BEFORE_RESYNC:
+                return
+        elif version == self.version + 1:
+            self.version, self._stale = version, 0
+            self.applied.append(time.monotonic())
+            return
+        self.gaps += 1
+        self.version = None  # deltas are ignored until the snapshot
+        socket_.send(json.dumps({"type": "resync"}))
+
+    def applied_since(self, since: float) -> int:
+        """Deltas applied in order (not merely received) since a monotonic time."""
+        return sum(1 for at in self.applied if at >= since)
 
     def received(self, since: float = 0.0, kind: str | None = None) -> list[dict[str, Any]]:
         with self._lock:

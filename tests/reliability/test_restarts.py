@@ -83,9 +83,10 @@ def test_redis_restarted_under_open_boards_the_server_and_screens_resync_by_them
             )[0]
             assert board.gaps >= 1  # versions started again from 1: the screen noticed
             assert len(snapshot["state"]["agents"]) == 34  # 20 Voicenter, 8 VirtualATS, 6 Yemot
-            wait_for(lambda: len(board.received(since=restarted, kind="delta")) >= 3, 15, "deltas")
+            # Following deltas again, in order (a delta published while the layer resubscribed
+            # may be missed: that is one more gap and resync, as the page does).
+            wait_for(lambda: board.applied_since(restarted) >= 3, 15, "deltas applied in order")
             assert board.connects == 1
-            assert board.version is not None  # following deltas again, in order
 
             # Polls run again (worker and beat reconnected) and a new screen gets a snapshot.
             latest = max(polled_at(board.received()[-1]), default=0)
