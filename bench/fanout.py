@@ -18,8 +18,6 @@ benchmark's private Redis and SQLite:
   uvicorn-nodeflate  the same with --ws websockets-sansio --ws-per-message-deflate false
   websockets         bench.bare_server: a bare websockets.broadcast of the same texts from one
                      Redis subscription, no Django or Channels (the floor to compare against)
-  +fix               what-if: the consumer change of bench/whatif_asgi.py (no per-message
-                     close_old_connections thread hop), recommended, not in wallboard/ yet
 Two server processes listen on two ports sharing the Redis; clients alternate between them.
 The verdicts are daphne's (what ships); the other setups are comparisons.
 """
@@ -74,13 +72,9 @@ SETUPS = (
     Setup("uvicorn-nodeflate", 1, 500),
     Setup("websockets", 1, 500),
     Setup("daphne", 2, 1000),
-    # What-if: the consumer change recommended in bench/whatif_asgi.py.
-    Setup("daphne+fix", 1, 500),
-    Setup("uvicorn-nodeflate+fix", 1, 500),
-    Setup("daphne+fix", 2, 1000),
+    Setup("uvicorn-nodeflate", 2, 1000),
 )
 APP = "wallboard.asgi:application"
-WHAT_IF_APP = "bench.whatif_asgi:application"
 
 
 @dataclass
@@ -129,15 +123,13 @@ def real_deltas(count: int) -> list[dict[str, Any]]:
 def server_command(server: str, stack: Stack, port: int) -> list[str]:
     from wallboard.board import store
 
-    server, _, variant = server.partition("+")
-    app = WHAT_IF_APP if variant == "fix" else APP
     if server == "daphne":
-        return env.daphne(port, app)
+        return env.daphne(port, APP)
     if server == "uvicorn":  # as uvicorn comes: it accepts the browser's permessage-deflate
-        return env.uvicorn(port, app, "--ws", "websockets")
+        return env.uvicorn(port, APP, "--ws", "websockets")
     if server == "uvicorn-nodeflate":
         options = ("--ws", "websockets-sansio", "--ws-per-message-deflate", "false")
-        return env.uvicorn(port, app, *options)
+        return env.uvicorn(port, APP, *options)
     return [
         *(env.PYTHON, "-m", "bench.bare_server", "--port", str(port), "--redis", stack.redis.url),
         *("--channel", store.layer_channel("floor"), "--version-key", store.version_key("floor")),

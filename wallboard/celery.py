@@ -36,7 +36,7 @@ def _refresh_stats_at_start(sender: object, **_: object) -> None:
 
 @worker_process_init.connect
 @worker_ready.connect
-def _freeze_startup_heap(**_: object) -> None:
+def freeze_startup_heap(**_: object) -> None:
     # Django and Celery's start-up objects never die: keep full collections from walking them
     # on every poll (measured at 1,000 agents: 9-12 → 6.5 ms CPU per poll, bench/poll_cost.py).
     gc.collect()

@@ -111,15 +111,22 @@
     return el("span", `${className} js-timer`, { role: "timer", dir: "ltr" });
   }
 
-  // Keeps name order (then id, for equal names) by inserting at the first larger sibling.
+  // Keeps name order (then id, for equal names): a binary search for the first larger sibling,
+  // because 300 tiles inserted one by one at first sight made a linear scan quadratic (60 ms).
   function insertSorted(container, node) {
-    for (const other of container.children) {
-      if (other !== node && compareNodes(node, other) < 0) {
-        container.insertBefore(node, other);
-        return;
-      }
+    const siblings = container.children;
+    const own = Array.prototype.indexOf.call(siblings, node); // -1 when not yet inside
+    const sibling = (i) => siblings[own >= 0 && i >= own ? i + 1 : i]; // the others, in order
+    let low = 0;
+    let high = siblings.length - (own >= 0 ? 1 : 0);
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (compareNodes(node, sibling(middle)) < 0) high = middle;
+      else low = middle + 1;
     }
-    container.appendChild(node);
+    const before = sibling(low) || null;
+    if (own >= 0 && node.nextElementSibling === before) return; // already in place: keep focus
+    container.insertBefore(node, before);
   }
 
   function compareNodes(a, b) {

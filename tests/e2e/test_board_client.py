@@ -594,6 +594,36 @@ def test_a_removed_agent_or_queue_disappears(page: Page, server: FakeServer) -> 
     assert page.locator(".queue-name").all_inner_texts() == ["Sales"]
 
 
+@as_supervisor
+def test_tiles_keep_name_order_as_agents_come_and_are_renamed(
+    page: Page, server: FakeServer
+) -> None:
+    names = ["Noa", "Avi", "Gal", "Avi", "Dor", "Tal", "Ella", "Ben", "Omer", "Yael"]
+    agents = [agent(f"voicenter:{n:02d}", name) for n, name in enumerate(names)]
+    server.push(snapshot(1, agents=agents))
+    ids = "[...document.querySelectorAll('.agent')].map(t => t.dataset.id)"
+    listed = page.evaluate(ids)
+    by_name = sorted(agents, key=lambda a: (a["name"], a["id"]))  # equal names: by id
+    assert listed == [a["id"] for a in by_name]
+
+    tile(page, "voicenter:04").focus()  # Dor, whose place does not change (a supervisor's tile)
+    server.push(
+        delta(
+            2,
+            agents={
+                "voicenter:00": agent("voicenter:00", "Aaron"),  # Noa renamed: moves to the front
+                "voicenter:10": agent("voicenter:10", "Zoe"),  # a newcomer: at the end
+                "voicenter:11": agent("voicenter:11", "Carmel"),
+                "voicenter:04": agent("voicenter:04", "Dor", "talking"),  # changed, same name
+            },
+        )
+    )
+
+    expected = ["Aaron", "Avi", "Avi", "Ben", "Carmel", "Dor", "Ella", "Gal", "Omer", "Tal"]
+    assert page.locator(".agent-name").all_inner_texts() == [*expected, "Yael", "Zoe"]
+    assert page.evaluate("document.activeElement.dataset.id") == "voicenter:04"
+
+
 def test_wait_timers_tick_without_messages(page: Page, server: FakeServer) -> None:
     server.push(
         snapshot(
