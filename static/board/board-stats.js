@@ -22,6 +22,7 @@
 
   const t = translator({
     today: "Today",
+    today_from: "Today from 00:00 {time_zone}",
     offered: "Offered",
     answered: "Answered",
     missed: "Missed",
@@ -54,12 +55,12 @@
   ];
 
   const strip = document.getElementById("stats");
+  const title = el("h2", "stats-title");
   const cells = createStrip();
   const stateRow = createStateRow(document.getElementById("agent-states"));
   let belowTarget = false;
 
   function createStrip() {
-    const title = el("h2", "stats-title");
     title.textContent = t("today");
     strip.append(title);
     const created = {};
@@ -86,6 +87,7 @@
     const all = core.stats();
     const day = combined(Object.values(all)) || {};
     const threshold = day.service_level_seconds;
+    setText(title, dayTitle(day.time_zone));
     setText(cells.offered.value, formatCount(day.offered));
     setText(cells.answered.value, formatCount(day.answered));
     setText(cells.missed.value, formatCount(day.missed));
@@ -102,6 +104,13 @@
     setText(cells.outbound.value, formatCount(day.outbound));
     strip.title = perSource(all);
     showTarget(day.service_level_pct, cause);
+  }
+
+  // The server's day starts at midnight in one zone (WALLBOARD_TIME_ZONE): a board keeping
+  // another zone's clock says whose "today" its figures are.
+  function dayTitle(timeZone) {
+    if (!timeZone || timeZone === config.time_zone) return t("today");
+    return t("today_from", { time_zone: timeZone });
   }
 
   // null: the sources' thresholds differ, so no one formula (nor figure) is true of them all.
@@ -174,6 +183,7 @@
     const sameThreshold = today.every((stats) => stats.service_level_seconds === threshold);
     return {
       day: latest,
+      time_zone: today[0].time_zone, // one server, one WALLBOARD_TIME_ZONE for every source
       offered,
       answered: sum(today, (stats) => stats.answered),
       missed,

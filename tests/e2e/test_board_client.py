@@ -794,6 +794,16 @@ def test_todays_statistics_show_a_dash_for_no_data_and_follow_deltas(
     }  # fmt: skip
 
 
+def test_figures_counted_from_another_zones_midnight_say_so(page: Page, server: FakeServer) -> None:
+    title = page.locator(".stats-title")
+    server.push(snapshot(1, stats={"voicenter": day_stats(time_zone="UTC")}))  # the board's zone
+    assert title.text_content() == "Today"
+
+    jerusalem = {"voicenter": day_stats(time_zone="Asia/Jerusalem")}
+    server.push(delta(2, stats=jerusalem))
+    assert title.text_content() == "Today from 00:00 Asia/Jerusalem"
+
+
 def test_statistics_of_several_sources_add_up_from_their_counts(
     page: Page, server: FakeServer
 ) -> None:

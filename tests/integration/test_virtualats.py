@@ -254,12 +254,14 @@ async def test_a_board_opened_later_gets_todays_stats_and_recent_calls_in_its_sn
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_figures_start_again_at_midnight_in_the_boards_time_zone(
+def test_the_figures_start_again_at_midnight_in_wallboard_time_zone_and_name_it(
     simulator: SimulatorServer, settings: Any
 ) -> None:
     settings.WALLBOARD_TIME_ZONE = "Asia/Baku"
     zone = ZoneInfo("Asia/Baku")
-    assert history.refresh_stats("virtualats").offered > 0
+    today = history.refresh_stats("virtualats")
+    assert today.offered > 0
+    assert today.time_zone == "Asia/Baku"  # boards in another zone say whose day it is
     tomorrow = datetime.now(zone).replace(hour=0, minute=0, second=5) + timedelta(days=1)
     after_midnight = history.refresh_stats("virtualats", now=tomorrow.timestamp())
     assert (after_midnight.day, after_midnight.offered) == (tomorrow.date().isoformat(), 0)

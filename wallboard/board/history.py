@@ -78,7 +78,9 @@ def refresh_stats(source: str, now: float | None = None) -> DayStats | None:
     if source in FINISHED_CALL_HANDLERS:
         FINISHED_CALL_HANDLERS[source]({c.id for c in fresh}, now)
     calls = [c for c in load_calls(calls_key) if c.started_at >= day_start.timestamp()]
-    stats = day_stats(day, calls, settings.WALLBOARD_SERVICE_LEVEL_SECONDS)
+    stats = day_stats(
+        day, calls, settings.WALLBOARD_SERVICE_LEVEL_SECONDS, settings.WALLBOARD_TIME_ZONE
+    )
     publish_stats(source, stats, recent_calls(source, calls), now)
     return stats
 

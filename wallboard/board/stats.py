@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 
 class DayStats(msgspec.Struct, kw_only=True):
-    day: str  # YYYY-MM-DD in the board's time zone
+    day: str  # YYYY-MM-DD in time_zone
+    time_zone: str = ""  # whose midnight starts the day (WALLBOARD_TIME_ZONE)
     offered: int
     answered: int
     missed: int
@@ -30,7 +31,9 @@ def formula(threshold: int) -> str:
     return f"answered within {threshold} s ÷ offered (inbound, abandoned included)"
 
 
-def day_stats(day: str, calls: Iterable[FinishedCall], threshold: int) -> DayStats:
+def day_stats(
+    day: str, calls: Iterable[FinishedCall], threshold: int, time_zone: str = ""
+) -> DayStats:
     calls = list(calls)
     inbound = [c for c in calls if c.direction == "inbound"]
     answered = [c for c in inbound if c.disposition == "answered"]
@@ -40,6 +43,7 @@ def day_stats(day: str, calls: Iterable[FinishedCall], threshold: int) -> DaySta
     in_time = sum(1 for c in answered if c.wait_seconds <= threshold)
     return DayStats(
         day=day,
+        time_zone=time_zone,
         offered=offered,
         answered=len(answered),
         missed=missed,

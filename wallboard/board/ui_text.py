@@ -39,6 +39,7 @@ UI_TEXT = {
     "answered": _("Answered"),
     "abandoned": _("Abandoned"),
     "today": _("Today"),
+    "today_from": _("Today from 00:00 {time_zone}"),
     # Connection and data sources (board.js).
     "source_data_age": _("data {age} old"),
     "source_no_data": _("no data yet"),
