@@ -27,13 +27,13 @@ from telephony.model import (
     WaitingCaller,
     prefixed,
 )
-from telephony.virtualats_history import parse_call_date
+from telephony.virtualats_history import DISPOSITIONS, parse_call_date
 from telephony.virtualats_presence import presence_state
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from telephony.model import Agent
+    from telephony.model import Agent, Outcome
 
 SOURCE = "virtualats"
 # When an agent has several calls, the tile shows the most engaged one.
@@ -57,7 +57,7 @@ class CrmEvent(msgspec.Struct, kw_only=True, frozen=True):
     duration: str = ""
     talkTime: str = ""
     direction: Literal["INBOUND", "OUTBOUND"] = "INBOUND"
-    disposition: str = ""  # only recorded, never acted on: an unknown value must not drop a call
+    disposition: str = ""  # HANGUP: how the call ended; an unknown value must not drop the call
     recordConversation: str = ""  # the doc's example has spaces around the URL: strip it
 
 
@@ -84,6 +84,11 @@ def parse_crm_event(body: bytes) -> CrmEvent:
                 f"CRM event: `callDate` {event.callDate!r} is not d.MM.yyyy HH:mm:ssZ"
             ) from None
     return event
+
+
+def hangup_outcome(event: CrmEvent) -> Outcome | None:
+    """How a HANGUP says the call ended (the history's words); None when it does not say."""
+    return DISPOSITIONS.get(event.disposition.strip().upper()) if event.state == "HANGUP" else None
 
 
 def api_key_matches(event: CrmEvent, expected: str) -> bool:

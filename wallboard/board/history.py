@@ -30,6 +30,8 @@ from wallboard.outbox.models import OutboxEvent
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from telephony.model import Outcome
+
 log = logging.getLogger(__name__)
 
 # Calls longer than this that end between refreshes may be missed until the next full day.
@@ -37,7 +39,7 @@ OVERLAP = timedelta(hours=2)
 KEEP_SECONDS = 2 * 24 * 3600
 RECENT_CALLS = 8
 # Sources whose live calls come from webhooks: told which calls history shows as finished.
-FINISHED_CALL_HANDLERS: dict[str, Callable[[set[str], float], None]] = {
+FINISHED_CALL_HANDLERS: dict[str, Callable[[dict[str, Outcome], float], None]] = {
     "virtualats": end_finished_calls,
 }
 
@@ -76,7 +78,7 @@ def refresh_stats(source: str, now: float | None = None) -> DayStats | None:
     if settings.WALLBOARD_SINKS:
         outbox.record(recordings_found(fresh, now))
     if source in FINISHED_CALL_HANDLERS:
-        FINISHED_CALL_HANDLERS[source]({c.id for c in fresh}, now)
+        FINISHED_CALL_HANDLERS[source]({c.id: c.disposition for c in fresh}, now)
     calls = [c for c in load_calls(calls_key) if c.started_at >= day_start.timestamp()]
     stats = day_stats(
         day, calls, settings.WALLBOARD_SERVICE_LEVEL_SECONDS, settings.WALLBOARD_TIME_ZONE

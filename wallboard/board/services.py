@@ -26,7 +26,9 @@ from wallboard.outbox import services as outbox
 from wallboard.outbox.lifecycle import events_between
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
+
+    from telephony.model import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -95,12 +97,18 @@ def _poll(name: str) -> str:
 
 
 def commit_snapshot(
-    name: str, old: Snapshot | None, new: Snapshot, health: SourceHealth, now: float
+    name: str,
+    old: Snapshot | None,
+    new: Snapshot,
+    health: SourceHealth,
+    now: float,
+    outcomes: Mapping[str, Outcome] | None = None,
 ) -> Changes:
-    """Store a source's new snapshot and publish what changed; the caller holds source_lock."""
+    """Store a source's new snapshot and publish what changed; the caller holds source_lock.
+    `outcomes`: how the vendor says the calls that left the snapshot ended, where it says so."""
     stamp_state_since(old, new, now)
     if settings.WALLBOARD_SINKS:  # no sink configured: not even the lifecycle diff runs
-        outbox.record(events_between(old, new, now))
+        outbox.record(events_between(old, new, now, outcomes))
     changes = diff_snapshots(old, new)
     publish(name, new, health, changes, now)
     return changes

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING, NamedTuple
 
 from telephony.model import Snapshot, SourceHealth
-from telephony.virtualats_events import CrmEvent, apply_crm_event
+from telephony.virtualats_events import CrmEvent, apply_crm_event, hangup_outcome
 from wallboard.board import store
 from wallboard.board.services import commit_snapshot, source_lock
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from telephony.model import Outcome
 
 SOURCE = "virtualats"
 # Long enough for any retry or reordering of one call's events; short enough to stay small.
@@ -28,34 +34,43 @@ def receive_crm_event(event: CrmEvent, now: float | None = None) -> None:
         if not held:
             raise Busy("the board is busy; retry")
         old = store.load_snapshot(SOURCE)
-        new = apply_events(old, [event], now)
-        if new != old:
+        applied = apply_events(old, [event], now)
+        if applied.snapshot != old:
             health = store.load_health(SOURCE) or SourceHealth(source=SOURCE, ok=False)
-            commit_snapshot(SOURCE, old, new, health, now)
+            commit_snapshot(SOURCE, old, applied.snapshot, health, now, applied.outcomes)
 
 
-def end_finished_calls(call_ids: set[str], now: float) -> None:
-    """Calls the history lists as finished cannot still be live: a lost HANGUP must not leave
-    a call on the board forever."""
+def end_finished_calls(finished: Mapping[str, Outcome], now: float) -> None:
+    """Calls the history lists as finished (id → how they ended) cannot still be live: a lost
+    HANGUP must not leave a call on the board forever, nor lose how it ended."""
     with source_lock(SOURCE, wait=2.0) as held:
         old = store.load_snapshot(SOURCE)
-        if not held or old is None or not call_ids & old.calls.keys():
+        if not held or old is None or not finished.keys() & old.calls.keys():
             return
         hangups = [
             CrmEvent(apiKey="", callId=call_id.removeprefix(f"{SOURCE}:"), state="HANGUP")
-            for call_id in call_ids & old.calls.keys()
+            for call_id in finished.keys() & old.calls.keys()
         ]
+        applied = apply_events(old, hangups, now)
         health = store.load_health(SOURCE) or SourceHealth(source=SOURCE, ok=False)
-        commit_snapshot(SOURCE, old, apply_events(old, hangups, now), health, now)
+        commit_snapshot(SOURCE, old, applied.snapshot, health, now, finished)
 
 
-def apply_events(snapshot: Snapshot | None, events: list[CrmEvent], now: float) -> Snapshot | None:
+class Applied(NamedTuple):
+    snapshot: Snapshot | None
+    outcomes: dict[str, Outcome]  # calls the events ended, as their HANGUP says they ended
+
+
+def apply_events(snapshot: Snapshot | None, events: list[CrmEvent], now: float) -> Applied:
     """Apply events in order, remembering ended calls so a late event cannot revive them."""
+    outcomes: dict[str, Outcome] = {}
     for event in events:
         call_id = f"{SOURCE}:{event.callId}"
         ended = {call_id} if store.client().exists(ended_key(call_id)) else set()
         update = apply_crm_event(snapshot, event, now, ended)
         if update.ended_call_id:
             store.client().set(ended_key(update.ended_call_id), 1, ex=ENDED_TTL_SECONDS)
+            if outcome := hangup_outcome(event):
+                outcomes[update.ended_call_id] = outcome
         snapshot = update.snapshot
-    return snapshot
+    return Applied(snapshot, outcomes)

@@ -9,11 +9,17 @@ import msgspec
 from telephony.model import CallEvent
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from telephony.model import Call, Outcome, Snapshot
 
 
-def events_between(old: Snapshot | None, new: Snapshot, now: float) -> list[CallEvent]:
+def events_between(
+    old: Snapshot | None, new: Snapshot, now: float, outcomes: Mapping[str, Outcome] | None = None
+) -> list[CallEvent]:
+    """`outcomes`: how the vendor says calls ended (by call id), where it says so."""
     before = old.calls if old is not None else {}
+    outcomes = outcomes or {}
     events: list[CallEvent] = []
     for call_id, call in new.calls.items():
         previous = before.get(call_id)
@@ -22,7 +28,8 @@ def events_between(old: Snapshot | None, new: Snapshot, now: float) -> list[Call
         if call.status == "talking" and (previous is None or previous.status != "talking"):
             events.append(moment("answered", call, new, now))
     for call_id in before.keys() - new.calls.keys():
-        events.append(ended(before[call_id], old, now))  # type: ignore[arg-type]
+        outcome = outcomes.get(call_id)
+        events.append(ended(before[call_id], old, now, outcome))  # type: ignore[arg-type]
     return events
 
 
@@ -35,9 +42,9 @@ def moment(kind: str, call: Call, snapshot: Snapshot, now: float) -> CallEvent:
     )
 
 
-def ended(call: Call, snapshot: Snapshot, now: float) -> CallEvent:
-    # Polled vendors only show a call vanishing: answered or not is all they tell.
-    outcome: Outcome = "answered" if call.answered_at else "missed"
+def ended(call: Call, snapshot: Snapshot, now: float, outcome: Outcome | None = None) -> CallEvent:
+    # Polled vendors only show a call vanishing: answered or not is all the board saw.
+    outcome = outcome or ("answered" if call.answered_at else "missed")
     finished = msgspec.structs.replace(call, status="ended", ended_at=now)
     return CallEvent(
         kind="ended",

@@ -51,3 +51,14 @@ def test_a_vanished_call_ended_answered_or_missed() -> None:
     assert answered.call.status == "ended"
     [missed] = events_between(snapshot(call()), snapshot(), now=130)
     assert (missed.outcome, missed.agent_extension) == ("missed", "201")
+
+
+def test_a_vanished_call_ends_as_the_vendor_says_where_it_says_so() -> None:
+    ringing = snapshot(call())
+    [busy] = events_between(ringing, snapshot(), now=130, outcomes={"sim:c1": "busy"})
+    assert busy.outcome == "busy"
+    # The vendor's word wins over what the board saw (an answer it never heard of).
+    [answered] = events_between(ringing, snapshot(), now=130, outcomes={"sim:c1": "answered"})
+    assert answered.outcome == "answered"
+    [missed] = events_between(ringing, snapshot(), now=130, outcomes={"sim:other": "busy"})
+    assert missed.outcome == "missed"
