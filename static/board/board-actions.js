@@ -231,10 +231,14 @@
   function closePanel() {
     if (!panel) return;
     const opener = panel.opener;
+    // Esc closes the dialog a task before its close event brings us here: by then the
+    // supervisor may have moved on to another tile, and must not be pulled back.
+    const focus = document.activeElement;
+    const movedOn = focus && focus !== document.body && !dialog.contains(focus);
     panel = null;
     if (dialog.open) dialog.close();
     dialog.replaceChildren();
-    if (opener?.isConnected) opener.focus();
+    if (opener?.isConnected && !movedOn) opener.focus();
   }
 
   // After the server's news: the panel follows it, and goes when its agent or queue does.

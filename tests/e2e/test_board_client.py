@@ -1158,6 +1158,30 @@ def test_the_action_panel_works_from_the_keyboard(
 
 
 @as_supervisor
+def test_a_closed_panel_does_not_pull_focus_back_once_the_supervisor_moved_on(
+    page: Page, server: FakeServer
+) -> None:
+    server.push(a_floor_with_something_to_act_on())
+    tile(page, "voicenter:201").click()
+    expect(action_panel(page)).to_be_visible()
+    # As after Esc: the dialog closes at once, its close event comes a task later; a Tab or a
+    # click in between has already put focus elsewhere.
+    focused = page.evaluate(
+        """async () => {
+            const sales = document.querySelector('.queue[data-id="voicenter:sales"]');
+            const dialog = document.querySelector(".action-panel");
+            // Listening after the page does, so this runs once the page has handled it.
+            const handled = new Promise((resolve) => dialog.addEventListener("close", resolve));
+            dialog.close();
+            sales.focus();
+            await handled;
+            return document.activeElement.dataset.id;
+        }"""
+    )
+    assert focused == "voicenter:sales"
+
+
+@as_supervisor
 def test_only_actions_the_source_supports_are_offered(page: Page, server: FakeServer) -> None:
     server.push(a_floor_with_something_to_act_on())
 
