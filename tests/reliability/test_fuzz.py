@@ -16,7 +16,6 @@ from typing import Any
 import httpx
 import msgspec
 import pytest
-from django.contrib.auth.models import Permission, User
 from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
@@ -31,6 +30,7 @@ from telephony.virtualats_auth import sign_bytes
 from telephony.virtualats_events import CrmEventError, apply_crm_event, merge_poll, parse_crm_event
 from telephony.voicenter import VoicenterClient
 from telephony.yemot import YemotClient
+from tests.accounts import signed_in
 from tests.conftest import FIXTURES
 from tests.reliability.fuzzing import (
     Replies,
@@ -328,11 +328,7 @@ ACTIONS = ["call", "hangup", "kick", "pause", "unpause", "bridge"]
 
 @pytest.fixture
 def supervisor(db: None) -> Client:
-    user = User.objects.create_user("fuzzing-supervisor", password="pw")
-    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_board", "act"]))
-    client = Client()
-    client.force_login(user)
-    return client
+    return signed_in("fuzzing-supervisor", "view_board", "act")
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 
+from tests.accounts import signed_in
 from wallboard.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -27,9 +28,7 @@ def entries() -> None:
 
 
 def supervisor(client) -> None:
-    user = User.objects.create_user("sup", password="pw")
-    user.user_permissions.add(Permission.objects.get(codename="view_auditentry"))
-    client.force_login(user)
+    signed_in("sup", "view_auditentry", client=client)
 
 
 def rows(response) -> int:

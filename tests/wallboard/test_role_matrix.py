@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.contrib.auth.models import Permission, User
 from django.test import Client
 
+from tests.accounts import signed_in
 from wallboard.actions.specs import ACTIONS
 from wallboard.asgi import application
 from wallboard.models import AuditEntry, Board
@@ -40,9 +40,7 @@ def visitor_client(visitor: str) -> Client:
     client = Client(enforce_csrf_checks=True)
     codenames = {"viewer": ["view_board"], "supervisor": ["view_board", "act"]}.get(visitor)
     if codenames is not None:
-        user = User.objects.create_user(visitor, password="pw")
-        user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-        client.force_login(user)
+        signed_in(visitor, *codenames, client=client)
     return client
 
 

@@ -6,9 +6,9 @@ import msgspec
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.contrib.auth.models import Permission, User
 
 from telephony.model import Agent, Snapshot, SourceHealth
+from tests.accounts import signed_in
 from wallboard.asgi import application
 from wallboard.board import services
 from wallboard.board.consumers import CLOSE_FORBIDDEN
@@ -148,13 +148,7 @@ async def test_a_foreign_origin_is_refused(tv_token: str) -> None:
 
 async def test_a_logged_in_user_with_view_permission_connects_by_session(tv_token: str) -> None:
     def make_session() -> str:
-        user = User.objects.create_user("sup", password="pw")
-        user.user_permissions.add(Permission.objects.get(codename="view_board"))
-        from django.test import Client
-
-        client = Client()
-        client.force_login(user)
-        return client.cookies["sessionid"].value
+        return signed_in("sup", "view_board").cookies["sessionid"].value
 
     session = await sync_to_async(make_session)()
     headers = [*LOCAL_ORIGIN, (b"cookie", f"sessionid={session}".encode())]

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.management import call_command
 
+from tests.accounts import signed_in
 from wallboard.models import Board
 
 pytestmark = pytest.mark.django_db
@@ -44,9 +45,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client) -> None:
 
 
 def test_a_supervisor_session_opens_the_board_without_a_token(client) -> None:
-    user = User.objects.create_user("sup", password="pw")
-    user.user_permissions.add(Permission.objects.get(codename="view_board"))
-    client.force_login(user)
+    signed_in("sup", "view_board", client=client)
     assert board_config(client.get("/boards/floor/"))["ws_url"] == "/ws/boards/floor/"
     assert b"Call centre floor" in client.get("/").content
 
