@@ -45,11 +45,12 @@ def end_finished_calls(finished: Mapping[str, Outcome], now: float) -> None:
     HANGUP must not leave a call on the board forever, nor lose how it ended."""
     with source_lock(SOURCE, wait=2.0) as held:
         old = store.load_snapshot(SOURCE)
-        if not held or old is None or not finished.keys() & old.calls.keys():
+        still_live = finished.keys() & old.calls.keys() if held and old is not None else set()
+        if not still_live:
             return
         hangups = [
             CrmEvent(apiKey="", callId=call_id.removeprefix(f"{SOURCE}:"), state="HANGUP")
-            for call_id in finished.keys() & old.calls.keys()
+            for call_id in still_live
         ]
         applied = apply_events(old, hangups, now)
         health = store.load_health(SOURCE) or SourceHealth(source=SOURCE, ok=False)
